@@ -1,0 +1,32 @@
+package dev.pixmill.engine;
+
+import java.time.Duration;
+
+/**
+ * Everything the engine needs to turn one input into one output. Dialects translate their own
+ * request into this; nothing dialect-specific goes further down.
+ *
+ * @param output format to write
+ * @param quality 1-100, mapped per format by the encoder (ignored by lossless formats)
+ * @param width target box width, or null for "no constraint"
+ * @param height target box height, or null for "no constraint"
+ * @param upscale whether the box may enlarge the image (never by default)
+ * @param keepMetadata keep EXIF/ICC where the output format can hold them (stripped by default)
+ * @param limits byte and pixel limits, checked before decoding
+ * @param timeout deadline for the whole conversion
+ */
+public record ConversionSpec(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
+        boolean keepMetadata, ImageLimits limits, Duration timeout) {
+
+    public ConversionSpec {
+        if (output == null || !output.writable()) {
+            throw new IllegalArgumentException("output format must be writable");
+        }
+        if (quality < 1 || quality > 100) {
+            throw new IllegalArgumentException("quality must be within 1-100");
+        }
+        if ((width != null && width < 1) || (height != null && height < 1)) {
+            throw new IllegalArgumentException("box sides must be positive");
+        }
+    }
+}

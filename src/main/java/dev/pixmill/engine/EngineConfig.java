@@ -1,0 +1,50 @@
+package dev.pixmill.engine;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code pixmill.engine.*}: worker pool and default convert limits. */
+@ConfigMapping(prefix = "pixmill.engine")
+public interface EngineConfig {
+
+    /** Worker threads; 0 = one per available processor. */
+    @WithDefault("0")
+    int workers();
+
+    /** Jobs that may wait for a worker; beyond that callers get 503. */
+    @WithDefault("64")
+    int queueSize();
+
+    /** Deadline of one conversion. */
+    @WithDefault("60s")
+    Duration timeout();
+
+    /** Retry-After given when the queue is full. */
+    @WithDefault("2")
+    int busyRetryAfterSeconds();
+
+    Limits limits();
+
+    interface Limits {
+        @WithDefault("20971520")
+        long maxBytes();
+
+        @WithDefault("8000")
+        int maxWidth();
+
+        @WithDefault("8000")
+        int maxHeight();
+
+        @WithDefault("64")
+        long maxMegapixels();
+
+        /** Whether SVG inputs are checked by their declared size (else by the size they are rendered at). */
+        @WithDefault("true")
+        boolean checkVectorDimensions();
+
+        default ImageLimits toImageLimits() {
+            return new ImageLimits(maxBytes(), maxWidth(), maxHeight(), maxMegapixels(), checkVectorDimensions());
+        }
+    }
+}

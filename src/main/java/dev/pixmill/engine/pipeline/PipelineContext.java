@@ -1,0 +1,94 @@
+package dev.pixmill.engine.pipeline;
+
+import dev.pixmill.engine.ConversionSpec;
+import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.engine.vips.Vips;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+/**
+ * State of one conversion or probe. Owns a confined arena (the native copy of the input lives in
+ * it, so it outlives every image made from it) and the current image reference. {@link #close()}
+ * unrefs the image first, then frees the arena.
+ */
+public final class PipelineContext implements AutoCloseable {
+
+    public final byte[] input;
+    /** null for a probe. */
+    public final ConversionSpec spec;
+    public final ImageLimits limits;
+    public final Arena arena = Arena.ofConfined();
+    private final long deadlineNanos;
+    private final long timeoutSeconds;
+
+    private byte[] decodeInput;
+    private MemorySegment nativeInput;
+    private MemorySegment image = MemorySegment.NULL;
+
+    // filled by steps
+    public ImageFormat format;
+    public int headerWidth;
+    public int headerHeight;
+    public int headerPages = 1;
+    public boolean animated;
+    public byte[] output;
+    public int outWidth;
+    public int outHeight;
+
+    public PipelineContext(byte[] input, ConversionSpec spec, ImageLimits limits, Duration timeout) {
+        this.input = input;
+        this.spec = spec;
+        this.limits = limits;
+        Duration t = timeout == null || timeout.isZero() || timeout.isNegative() ? Duration.ofDays(1) : timeout;
+        this.timeoutSeconds = Math.max(1, t.toSeconds());
+        this.deadlineNanos = System.nanoTime() + t.toNanos();
+    }
+
+    /** The input copied once into native memory of this context's arena. */
+    public MemorySegment nativeInput() {
+        if (nativeInput == null) {
+            nativeInput = Vips.buffer(arena, decodeInput != null ? decodeInput : input);
+        }
+        return nativeInput;
+    }
+
+    /** Replaces the bytes libvips decodes (the sanitised SVG); only before {@link #nativeInput()}. */
+    public void sanitizedInput(byte[] bytes) {
+        if (nativeInput != null) {
+            throw new IllegalStateException("input already handed to libvips");
+        }
+        decodeInput = bytes;
+    }
+
+    public MemorySegment image() {
+        return image;
+    }
+
+    public boolean hasImage() {
+        return !image.equals(MemorySegment.NULL);
+    }
+
+    /** Takes ownership of {@code next} and drops the previous reference. */
+    public void replaceImage(MemorySegment next) {
+        MemorySegment old = image;
+        image = next;
+        Vips.unref(old);
+    }
+
+    public void checkDeadline() {
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw Pipeline.timeout(timeoutSeconds);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            replaceImage(MemorySegment.NULL);
+        } finally {
+            arena.close();
+        }
+    }
+}

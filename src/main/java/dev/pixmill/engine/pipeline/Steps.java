@@ -1,0 +1,316 @@
+package dev.pixmill.engine.pipeline;
+
+import dev.pixmill.engine.ConversionSpec;
+import dev.pixmill.engine.FormatSniffer;
+import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.engine.SvgSanitizer;
+import dev.pixmill.engine.vips.Vips;
+import dev.pixmill.engine.vips.VipsException;
+import dev.pixmill.error.InvalidImageException;
+import dev.pixmill.error.PayloadTooLargeException;
+import dev.pixmill.error.ProcessingException;
+import dev.pixmill.error.UnsupportedFormatException;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/** The pipeline steps, in the order {@link #probe()} and {@link #convert()} list them. */
+public final class Steps {
+
+    private static final Logger LOG = Logger.getLogger(Steps.class);
+
+    /** Largest ICO entry side. */
+    static final int ICO_MAX = 256;
+
+    private Steps() {
+    }
+
+    public static Pipeline probe() {
+        return new Pipeline(List.of(new Sniff(), new HeaderLimits()));
+    }
+
+    public static Pipeline convert() {
+        return new Pipeline(List.of(new Sniff(), new HeaderLimits(), new Load(), new ToSrgb(), new FlattenAlpha(),
+                new Encode()));
+    }
+
+    static String label(ImageFormat f) {
+        return f.extension().toUpperCase(Locale.ROOT);
+    }
+
+    static boolean decodedByImageIo(ImageFormat f) {
+        return f == ImageFormat.BMP || f == ImageFormat.ICO;
+    }
+
+    /** Magic bytes → format, and the byte limit. */
+    public static final class Sniff implements Step {
+        @Override
+        public String name() {
+            return "sniff";
+        }
+
+        @Override
+        public void run(PipelineContext ctx) {
+            if (ctx.input == null || ctx.input.length == 0) {
+                throw new UnsupportedFormatException("unsupported_format", "the file is empty");
+            }
+            if (ctx.input.length > ctx.limits.maxBytes()) {
+                throw new PayloadTooLargeException("file_too_large", "file is " + ctx.input.length
+                        + " bytes; the limit is " + ctx.limits.maxBytes() + " bytes");
+            }
+            ctx.format = FormatSniffer.sniff(ctx.input).orElseThrow(() -> new UnsupportedFormatException(
+                    "unsupported_format", "the file is not an image format Pixmill reads "
+                            + "(JPEG, PNG, WebP, AVIF, HEIC, GIF, BMP, TIFF, ICO, SVG, PDF)"));
+        }
+    }
+
+    /** Reads the header without decoding pixels and checks width, height and megapixels. */
+    public static final class HeaderLimits implements Step {
+        @Override
+        public String name() {
+            return "header";
+        }
+
+        @Override
+        public void run(PipelineContext ctx) {
+            if (ctx.format == ImageFormat.SVG) {
+                // sanitised before libvips sees anything, header included
+                ctx.sanitizedInput(SvgSanitizer.sanitize(ctx.input));
+            }
+            if (decodedByImageIo(ctx.format)) {
+                ImageIoDecoder.Header h = ImageIoDecoder.header(ctx.input, ctx.format);
+                ctx.headerWidth = h.width();
+                ctx.headerHeight = h.height();
+                ctx.headerPages = 1;
+            } else {
+                MemorySegment img = MemorySegment.NULL;
+                try {
+                    img = Vips.newFromBuffer(ctx.arena, ctx.nativeInput(), "access=sequential");
+                    ctx.headerWidth = Vips.width(img);
+                    ctx.headerHeight = Vips.pageHeight(img);
+                    ctx.headerPages = Math.max(1, Vips.nPages(img));
+                } catch (VipsException e) {
+                    LOG.debugf("header of %s input unreadable: %s", ctx.format, e.getMessage());
+                    throw new InvalidImageException("invalid_image",
+                            "the " + label(ctx.format) + " image header cannot be read (corrupt or truncated file)", e);
+                } finally {
+                    Vips.unref(img);
+                }
+            }
+            if (ctx.headerWidth <= 0 || ctx.headerHeight <= 0) {
+                throw new InvalidImageException("invalid_image", "the image has no pixels");
+            }
+            boolean animatedInput = (ctx.format == ImageFormat.GIF || ctx.format == ImageFormat.WEBP)
+                    && ctx.headerPages > 1;
+            ConversionSpec spec = ctx.spec;
+            ctx.animated = animatedInput && spec != null
+                    && (spec.output() == ImageFormat.GIF || spec.output() == ImageFormat.WEBP);
+            int frames = animatedInput && (spec == null || ctx.animated) ? ctx.headerPages : 1;
+
+            if (ctx.format == ImageFormat.SVG && !ctx.limits.checkVectorDimensions()) {
+                if (spec == null) {
+                    return; // rendered at the target size later; checked then
+                }
+                int[] est = fit(ctx.headerWidth, ctx.headerHeight, spec.width(), spec.height(), spec.upscale());
+                checkDims(ctx.limits, est[0], est[1], 1);
+                return;
+            }
+            checkDims(ctx.limits, ctx.headerWidth, ctx.headerHeight, frames);
+        }
+    }
+
+    static void checkDims(ImageLimits l, int w, int h, int frames) {
+        long pixels = (long) w * h * frames;
+        if (w > l.maxWidth() || h > l.maxHeight() || pixels > l.maxMegapixels() * 1_000_000L) {
+            String size = frames > 1
+                    ? w + "x" + h + " pixels in " + frames + " frames (" + (pixels + 500_000) / 1_000_000
+                            + " megapixels)"
+                    : w + "x" + h + " pixels";
+            throw new PayloadTooLargeException("image_too_large", "image is " + size + "; the limit is "
+                    + l.maxWidth() + "x" + l.maxHeight() + " and " + l.maxMegapixels() + " megapixels");
+        }
+    }
+
+    /** Size after fitting w×h inside the box (null side = unconstrained), as libvips' thumbnail does. */
+    static int[] fit(int w, int h, Integer bw, Integer bh, boolean upscale) {
+        if (bw == null && bh == null) {
+            return new int[] {w, h};
+        }
+        double sx = bw == null ? Double.MAX_VALUE : (double) bw / w;
+        double sy = bh == null ? Double.MAX_VALUE : (double) bh / h;
+        double s = Math.min(sx, sy);
+        if (!upscale) {
+            s = Math.min(s, 1.0);
+        }
+        return new int[] {Math.max(1, (int) Math.round(w * s)), Math.max(1, (int) Math.round(h * s))};
+    }
+
+    /**
+     * Decode with shrink-on-load straight to the target box ({@code vips_thumbnail_buffer}), EXIF
+     * orientation applied. BMP/ICO: ImageIO decode, then {@code vips_thumbnail_image}.
+     */
+    public static final class Load implements Step {
+        @Override
+        public String name() {
+            return "load";
+        }
+
+        @Override
+        public void run(PipelineContext ctx) {
+            ConversionSpec spec = ctx.spec;
+            boolean box = spec.width() != null || spec.height() != null;
+            int bw = spec.width() == null ? Vips.MAX_COORD : spec.width();
+            int bh = spec.height() == null ? Vips.MAX_COORD : spec.height();
+            if (spec.output() == ImageFormat.ICO) {
+                bw = Math.min(bw, ICO_MAX);
+                bh = Math.min(bh, ICO_MAX);
+                box = true;
+            }
+            int size = spec.upscale() && (spec.width() != null || spec.height() != null) ? Vips.SIZE_BOTH
+                    : Vips.SIZE_DOWN;
+            try {
+                if (decodedByImageIo(ctx.format)) {
+                    ImageIoDecoder.Pixels px = ImageIoDecoder.decode(ctx.input, ctx.format);
+                    MemorySegment mem = Vips.newFromMemoryCopy(ctx.arena, px.data(), px.width(), px.height(),
+                            px.bands());
+                    ctx.replaceImage(mem);
+                    if (box) {
+                        ctx.replaceImage(Vips.thumbnailImage(ctx.arena, mem, bw, bh, size, true));
+                    }
+                } else {
+                    String options = "fail_on=truncated";
+                    if (ctx.animated) {
+                        options += ",n=-1";
+                    }
+                    ctx.replaceImage(Vips.thumbnailBuffer(ctx.arena, ctx.nativeInput(), bw, bh, size, false, options));
+                }
+            } catch (VipsException e) {
+                LOG.debugf("load of %s input failed: %s", ctx.format, e.getMessage());
+                throw new InvalidImageException("invalid_image",
+                        "the " + label(ctx.format) + " image cannot be decoded (corrupt or truncated file)", e);
+            }
+            if (ctx.format == ImageFormat.SVG && !ctx.limits.checkVectorDimensions()) {
+                checkDims(ctx.limits, Vips.width(ctx.image()), Vips.height(ctx.image()), 1);
+            }
+        }
+    }
+
+    /** Any interpretation (CMYK, grey, 16-bit, LAB, ...) becomes 8-bit sRGB. */
+    public static final class ToSrgb implements Step {
+        @Override
+        public String name() {
+            return "srgb";
+        }
+
+        @Override
+        public void run(PipelineContext ctx) {
+            try {
+                if (Vips.interpretation(ctx.image()) != Vips.INTERPRETATION_SRGB) {
+                    ctx.replaceImage(Vips.colourspace(ctx.arena, ctx.image(), Vips.INTERPRETATION_SRGB));
+                }
+                if (Vips.bandFormat(ctx.image()) != Vips.FORMAT_UCHAR) {
+                    ctx.replaceImage(Vips.cast(ctx.arena, ctx.image(), Vips.FORMAT_UCHAR));
+                }
+            } catch (VipsException e) {
+                LOG.debugf("colour conversion failed: %s", e.getMessage());
+                throw new InvalidImageException("invalid_image", "the image uses a colour layout Pixmill cannot convert",
+                        e);
+            }
+        }
+    }
+
+    /** Outputs without alpha (JPEG, BMP, PDF) get transparent areas on white, not black. */
+    public static final class FlattenAlpha implements Step {
+        @Override
+        public String name() {
+            return "flatten";
+        }
+
+        @Override
+        public void run(PipelineContext ctx) {
+            if (ctx.spec.output().supportsAlpha() || !Vips.hasAlpha(ctx.image())) {
+                return;
+            }
+            try {
+                ctx.replaceImage(Vips.flatten(ctx.arena, ctx.image(), 255, 255, 255));
+                if (Vips.bandFormat(ctx.image()) != Vips.FORMAT_UCHAR) {
+                    ctx.replaceImage(Vips.cast(ctx.arena, ctx.image(), Vips.FORMAT_UCHAR));
+                }
+            } catch (VipsException e) {
+                throw new ProcessingException("processing_failed", "the image could not be processed", e);
+            }
+        }
+    }
+
+    /** Encodes with the format's saver and quality mapping; metadata stripped unless kept. */
+    public static final class Encode implements Step {
+        @Override
+        public String name() {
+            return "encode";
+        }
+
+        @Override
+        public void run(PipelineContext ctx) {
+            ConversionSpec spec = ctx.spec;
+            MemorySegment img = ctx.image();
+            int w = Vips.width(img);
+            int h = ctx.animated ? Vips.pageHeight(img) : Vips.height(img);
+            String strip = spec.keepMetadata() ? "" : ",strip";
+            int q = spec.quality();
+            try {
+                ctx.output = switch (spec.output()) {
+                    case JPEG -> Vips.writeToBuffer(ctx.arena, img, ".jpg[Q=" + q + ",optimize_coding" + strip + "]");
+                    case PNG -> Vips.writeToBuffer(ctx.arena, img, ".png[compression=6" + strip + "]");
+                    case WEBP -> Vips.writeToBuffer(ctx.arena, img, ".webp[Q=" + q + ",effort=4" + strip + "]");
+                    case AVIF -> Vips.writeToBuffer(ctx.arena, img,
+                            ".avif[Q=" + heifQuality(q) + ",effort=" + AVIF_EFFORT + strip + "]");
+                    case HEIC -> Vips.writeToBuffer(ctx.arena, img,
+                            ".heic[Q=" + heifQuality(q) + ",compression=hevc" + strip + "]");
+                    case GIF -> Vips.writeToBuffer(ctx.arena, img, ".gif[effort=7" + strip + "]");
+                    case TIFF -> Vips.writeToBuffer(ctx.arena, img, ".tif[compression=deflate" + strip + "]");
+                    case BMP -> bmp(ctx, img, w, h);
+                    case ICO -> Containers.icoWithPng(
+                            Vips.writeToBuffer(ctx.arena, img, ".png[compression=6,strip]"), w, h);
+                    case PDF -> Containers.pdfWithJpeg(
+                            Vips.writeToBuffer(ctx.arena, img, ".jpg[Q=" + q + ",optimize_coding,strip]"), w, h);
+                    case SVG -> Vips.hasAlpha(img)
+                            ? Containers.svgWithRaster(
+                                    Vips.writeToBuffer(ctx.arena, img, ".png[compression=6,strip]"), "image/png", w, h)
+                            : Containers.svgWithRaster(
+                                    Vips.writeToBuffer(ctx.arena, img, ".jpg[Q=" + q + ",optimize_coding,strip]"),
+                                    "image/jpeg", w, h);
+                };
+            } catch (VipsException e) {
+                if (e.isSaveError()) {
+                    LOG.warnf("encoding %s failed: %s", spec.output(), e.getMessage());
+                    throw new ProcessingException("encode_failed",
+                            "the image could not be encoded as " + label(spec.output()), e);
+                }
+                // libvips decodes lazily: most input faults surface while the saver pulls pixels
+                LOG.debugf("decoding %s input failed while encoding: %s", ctx.format, e.getMessage());
+                throw new InvalidImageException("invalid_image",
+                        "the " + label(ctx.format) + " image cannot be decoded (corrupt or truncated file)", e);
+            }
+            ctx.outWidth = w;
+            ctx.outHeight = h;
+        }
+
+        private static byte[] bmp(PipelineContext ctx, MemorySegment img, int w, int h) {
+            MemorySegment rgb = img;
+            if (Vips.bands(img) != 3) {
+                ctx.replaceImage(Vips.flatten(ctx.arena, img, 255, 255, 255));
+                rgb = ctx.image();
+            }
+            return Containers.bmp(Vips.writeToMemory(ctx.arena, rgb), w, h);
+        }
+    }
+
+    /** libheif's AVIF/HEIC quality runs higher than JPEG's for the same look. */
+    static int heifQuality(int q) {
+        return Math.clamp(q - 25, 1, 100);
+    }
+
+    static final int AVIF_EFFORT = 2;
+}

@@ -1,0 +1,596 @@
+package dev.pixmill.engine.vips;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Pixmill's own minimal libvips 8.14 binding over the Java FFM API.
+ *
+ * <p>Pointers are {@link MemorySegment}s. A {@code VipsImage*} returned by a method here is owned
+ * by the caller and must be released with {@link #unref(MemorySegment)} (in a finally block).
+ * Input buffers handed to {@code *_buffer} calls are not copied by libvips: they must live in an
+ * arena that outlives every image made from them.
+ *
+ * <p>Initialisation (on first use) sets: concurrency 1, operation cache off, every untrusted
+ * loader blocked, then exactly {@code VipsForeignLoadSvgBuffer} and {@code VipsForeignLoadPdfBuffer}
+ * re-enabled (the ImageMagick loaders stay blocked).
+ *
+ * <p>libvips warnings ("heifload: ignoring nclx profile", "Premature end of JPEG file") are
+ * routed from stderr to the JBoss log at DEBUG (category {@code dev.pixmill.engine.vips.libvips})
+ * with a {@code g_log_set_handler} upcall for the {@code VIPS} domain.
+ */
+public final class Vips {
+
+    /** libvips' VIPS_MAX_COORD: a box side that never constrains. */
+    public static final int MAX_COORD = 10_000_000;
+
+    public static final int FORMAT_UCHAR = 0;
+    public static final int ACCESS_SEQUENTIAL = 1;
+    public static final int SIZE_BOTH = 0;
+    public static final int SIZE_DOWN = 2;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIB;
+    private static final Throwable INIT_FAILURE;
+
+    private static final MethodHandle VIPS_INIT;
+    private static final MethodHandle CONCURRENCY_SET;
+    private static final MethodHandle CACHE_SET_MAX;
+    private static final MethodHandle CACHE_SET_MAX_MEM;
+    private static final MethodHandle CACHE_SET_MAX_FILES;
+    private static final MethodHandle BLOCK_UNTRUSTED_SET;
+    private static final MethodHandle OPERATION_BLOCK_SET;
+    private static final MethodHandle VERSION;
+    private static final MethodHandle ERROR_BUFFER;
+    private static final MethodHandle ERROR_CLEAR;
+    private static final MethodHandle THREAD_SHUTDOWN;
+    private static final MethodHandle G_FREE;
+    private static final MethodHandle G_OBJECT_UNREF;
+    private static final MethodHandle NEW_FROM_BUFFER;
+    private static final MethodHandle NEW_FROM_MEMORY_COPY;
+    private static final MethodHandle THUMBNAIL_BUFFER;
+    private static final MethodHandle THUMBNAIL_IMAGE;
+    private static final MethodHandle GET_WIDTH;
+    private static final MethodHandle GET_HEIGHT;
+    private static final MethodHandle GET_BANDS;
+    private static final MethodHandle GET_FORMAT;
+    private static final MethodHandle GET_INTERPRETATION;
+    private static final MethodHandle GET_N_PAGES;
+    private static final MethodHandle GET_PAGE_HEIGHT;
+    private static final MethodHandle HASALPHA;
+    private static final MethodHandle COLOURSPACE;
+    private static final MethodHandle CAST;
+    private static final MethodHandle FLATTEN;
+    private static final MethodHandle ARRAY_DOUBLE_NEW;
+    private static final MethodHandle AREA_UNREF;
+    private static final MethodHandle COPY_MEMORY;
+    private static final MethodHandle WRITE_TO_BUFFER;
+    private static final MethodHandle WRITE_TO_MEMORY;
+    private static final MethodHandle SET_INT;
+    private static final MethodHandle ENUM_FROM_NICK;
+    private static final MethodHandle INTERPRETATION_GET_TYPE;
+
+    /** VIPS_INTERPRETATION_sRGB, resolved from libvips at start-up. */
+    public static final int INTERPRETATION_SRGB;
+
+    static {
+        SymbolLookup lib = null;
+        Throwable failure = null;
+        MethodHandle[] h = new MethodHandle[36];
+        int srgb = 22;
+        try {
+            lib = SymbolLookup.libraryLookup("libvips.so.42", Arena.global());
+            final SymbolLookup l = lib;
+            h[0] = handle(l, "vips_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            h[1] = handle(l, "vips_concurrency_set", FunctionDescriptor.ofVoid(JAVA_INT));
+            h[2] = handle(l, "vips_cache_set_max", FunctionDescriptor.ofVoid(JAVA_INT));
+            h[3] = handle(l, "vips_cache_set_max_mem", FunctionDescriptor.ofVoid(JAVA_LONG));
+            h[4] = handle(l, "vips_cache_set_max_files", FunctionDescriptor.ofVoid(JAVA_INT));
+            h[5] = handle(l, "vips_block_untrusted_set", FunctionDescriptor.ofVoid(JAVA_INT));
+            h[6] = handle(l, "vips_operation_block_set", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+            h[7] = handle(l, "vips_version", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            h[8] = handle(l, "vips_error_buffer", FunctionDescriptor.of(ADDRESS));
+            h[9] = handle(l, "vips_error_clear", FunctionDescriptor.ofVoid());
+            h[10] = handle(l, "vips_thread_shutdown", FunctionDescriptor.ofVoid());
+            h[11] = handle(l, "g_free", FunctionDescriptor.ofVoid(ADDRESS));
+            h[12] = handle(l, "g_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
+            // VipsImage *vips_image_new_from_buffer(const void *buf, size_t len, const char *option_string, ...)
+            h[13] = handle(l, "vips_image_new_from_buffer",
+                    FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
+                    Linker.Option.firstVariadicArg(3));
+            h[14] = handle(l, "vips_image_new_from_memory_copy",
+                    FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+            // int vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out, int width, ...)
+            h[15] = handle(l, "vips_thumbnail_buffer",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT,
+                            ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+                    Linker.Option.firstVariadicArg(4));
+            // int vips_thumbnail_image(VipsImage *in, VipsImage **out, int width, ...)
+            h[16] = handle(l, "vips_thumbnail_image",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+                            ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
+                    Linker.Option.firstVariadicArg(3));
+            h[17] = handle(l, "vips_image_get_width", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            h[18] = handle(l, "vips_image_get_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            h[19] = handle(l, "vips_image_get_bands", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            h[20] = handle(l, "vips_image_get_format", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            h[21] = handle(l, "vips_image_get_interpretation", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            h[22] = handle(l, "vips_image_get_n_pages", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            h[23] = handle(l, "vips_image_get_page_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            h[24] = handle(l, "vips_image_hasalpha", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            // int vips_colourspace(VipsImage *in, VipsImage **out, VipsInterpretation space, ...)
+            h[25] = handle(l, "vips_colourspace", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS),
+                    Linker.Option.firstVariadicArg(3));
+            // int vips_cast(VipsImage *in, VipsImage **out, VipsBandFormat format, ...)
+            h[26] = handle(l, "vips_cast", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS),
+                    Linker.Option.firstVariadicArg(3));
+            // int vips_flatten(VipsImage *in, VipsImage **out, ...) with "background", VipsArrayDouble*, NULL
+            h[27] = handle(l, "vips_flatten", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+                    Linker.Option.firstVariadicArg(2));
+            h[28] = handle(l, "vips_array_double_new", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+            h[29] = handle(l, "vips_area_unref", FunctionDescriptor.ofVoid(ADDRESS));
+            h[30] = handle(l, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
+            // int vips_image_write_to_buffer(VipsImage *in, const char *suffix, void **buf, size_t *size, ...)
+            h[31] = handle(l, "vips_image_write_to_buffer",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+                    Linker.Option.firstVariadicArg(4));
+            h[32] = handle(l, "vips_image_write_to_memory", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+            h[33] = handle(l, "vips_image_set_int", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT));
+            h[34] = handle(l, "vips_enum_from_nick", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+            h[35] = handle(l, "vips_interpretation_get_type", FunctionDescriptor.of(JAVA_LONG));
+
+            try (Arena a = Arena.ofConfined()) {
+                if ((int) h[0].invokeExact(a.allocateFrom("pixmill")) != 0) {
+                    throw new IllegalStateException("vips_init failed");
+                }
+                h[1].invokeExact(1);
+                h[2].invokeExact(0);
+                h[3].invokeExact(0L);
+                h[4].invokeExact(0);
+                h[5].invokeExact(1);
+                h[6].invokeExact(a.allocateFrom("VipsForeignLoadSvgBuffer"), 0);
+                h[6].invokeExact(a.allocateFrom("VipsForeignLoadPdfBuffer"), 0);
+                installLogHandler(l, a);
+                long gtype = (long) h[35].invokeExact();
+                int v = (int) h[34].invokeExact(a.allocateFrom("pixmill"), gtype, a.allocateFrom("srgb"));
+                if (v >= 0) {
+                    srgb = v;
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        LIB = lib;
+        INIT_FAILURE = failure;
+        INTERPRETATION_SRGB = srgb;
+        VIPS_INIT = h[0];
+        CONCURRENCY_SET = h[1];
+        CACHE_SET_MAX = h[2];
+        CACHE_SET_MAX_MEM = h[3];
+        CACHE_SET_MAX_FILES = h[4];
+        BLOCK_UNTRUSTED_SET = h[5];
+        OPERATION_BLOCK_SET = h[6];
+        VERSION = h[7];
+        ERROR_BUFFER = h[8];
+        ERROR_CLEAR = h[9];
+        THREAD_SHUTDOWN = h[10];
+        G_FREE = h[11];
+        G_OBJECT_UNREF = h[12];
+        NEW_FROM_BUFFER = h[13];
+        NEW_FROM_MEMORY_COPY = h[14];
+        THUMBNAIL_BUFFER = h[15];
+        THUMBNAIL_IMAGE = h[16];
+        GET_WIDTH = h[17];
+        GET_HEIGHT = h[18];
+        GET_BANDS = h[19];
+        GET_FORMAT = h[20];
+        GET_INTERPRETATION = h[21];
+        GET_N_PAGES = h[22];
+        GET_PAGE_HEIGHT = h[23];
+        HASALPHA = h[24];
+        COLOURSPACE = h[25];
+        CAST = h[26];
+        FLATTEN = h[27];
+        ARRAY_DOUBLE_NEW = h[28];
+        AREA_UNREF = h[29];
+        COPY_MEMORY = h[30];
+        WRITE_TO_BUFFER = h[31];
+        WRITE_TO_MEMORY = h[32];
+        SET_INT = h[33];
+        ENUM_FROM_NICK = h[34];
+        INTERPRETATION_GET_TYPE = h[35];
+    }
+
+    private Vips() {
+    }
+
+    private static final org.jboss.logging.Logger VIPS_LOG =
+            org.jboss.logging.Logger.getLogger("dev.pixmill.engine.vips.libvips");
+
+    /** GLogFunc upcall target: (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer). */
+    private static void onLog(MemorySegment domain, int level, MemorySegment message, MemorySegment userData) {
+        try {
+            if (VIPS_LOG.isDebugEnabled()) {
+                String m = message.equals(MemorySegment.NULL) ? "" : message.reinterpret(65536).getString(0);
+                VIPS_LOG.debug(m);
+            }
+        } catch (Throwable ignored) {
+            // an exception escaping an upcall would crash the JVM
+        }
+    }
+
+    private static void installLogHandler(SymbolLookup l, Arena a) throws Throwable {
+        var setHandler = l.find("g_log_set_handler");
+        if (setHandler.isEmpty()) {
+            return; // warnings stay on stderr
+        }
+        FunctionDescriptor logFn = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        MemorySegment stub = LINKER.upcallStub(java.lang.invoke.MethodHandles.lookup().findStatic(Vips.class, "onLog",
+                logFn.toMethodType()), logFn, Arena.global());
+        MethodHandle set = LINKER.downcallHandle(setHandler.get(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        // G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG
+        int levels = (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7);
+        int unused = (int) set.invokeExact(Arena.global().allocateFrom("VIPS"), levels, stub, MemorySegment.NULL);
+    }
+
+    private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
+        MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalStateException("libvips lacks " + name));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    /** Loads and initialises libvips once; throws if that is impossible. */
+    public static void ensureInitialized() {
+        if (INIT_FAILURE != null) {
+            throw new IllegalStateException("libvips is not available: " + INIT_FAILURE.getMessage(), INIT_FAILURE);
+        }
+    }
+
+    public static boolean isAvailable() {
+        return INIT_FAILURE == null;
+    }
+
+    /** {@code "8.14.1"}. */
+    public static String version() {
+        ensureInitialized();
+        try {
+            return (int) VERSION.invokeExact(0) + "." + (int) VERSION.invokeExact(1) + "."
+                    + (int) VERSION.invokeExact(2);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Frees libvips' per-thread buffers; call on a thread that used libvips, before it exits. */
+    public static void threadShutdown() {
+        if (INIT_FAILURE != null) {
+            return;
+        }
+        try {
+            THREAD_SHUTDOWN.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void unref(MemorySegment object) {
+        if (object == null || object.equals(MemorySegment.NULL)) {
+            return;
+        }
+        try {
+            G_OBJECT_UNREF.invokeExact(object);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static void gFree(MemorySegment p) {
+        if (p.equals(MemorySegment.NULL)) {
+            return;
+        }
+        try {
+            G_FREE.invokeExact(p);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Reads and clears libvips' (process-wide) error buffer. */
+    private static String takeError() {
+        try {
+            MemorySegment p = (MemorySegment) ERROR_BUFFER.invokeExact();
+            String s = p.equals(MemorySegment.NULL) ? "" : p.reinterpret(Integer.MAX_VALUE).getString(0);
+            ERROR_CLEAR.invokeExact();
+            return s.strip();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static VipsException failure(String op) {
+        return new VipsException(op, takeError());
+    }
+
+    private static MemorySegment checkImage(MemorySegment image, String op) {
+        if (image.equals(MemorySegment.NULL)) {
+            throw failure(op);
+        }
+        return image;
+    }
+
+    /** Copies {@code data} into native memory owned by {@code arena}. */
+    public static MemorySegment buffer(Arena arena, byte[] data) {
+        MemorySegment seg = arena.allocate(Math.max(1, data.length));
+        MemorySegment.copy(data, 0, seg, JAVA_BYTE, 0, data.length);
+        return seg.asSlice(0, data.length);
+    }
+
+    /**
+     * Opens an image from an encoded buffer, header only (pixels are decoded lazily, sequential
+     * access). {@code options} is a loader option string such as {@code "access=sequential"}.
+     */
+    public static MemorySegment newFromBuffer(Arena arena, MemorySegment buf, String options) {
+        ensureInitialized();
+        try {
+            MemorySegment img = (MemorySegment) NEW_FROM_BUFFER.invokeExact(buf, buf.byteSize(),
+                    arena.allocateFrom(options), MemorySegment.NULL);
+            return checkImage(img, "new_from_buffer");
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A new image holding a copy of uchar pixels, interleaved, {@code bands} per pixel. */
+    public static MemorySegment newFromMemoryCopy(Arena arena, byte[] pixels, int width, int height, int bands) {
+        ensureInitialized();
+        try {
+            MemorySegment data = buffer(arena, pixels);
+            MemorySegment img = (MemorySegment) NEW_FROM_MEMORY_COPY.invokeExact(data, (long) pixels.length,
+                    width, height, bands, FORMAT_UCHAR);
+            return checkImage(img, "new_from_memory_copy");
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code vips_thumbnail_buffer}: load with shrink-on-load and fit inside width×height, applying
+     * EXIF orientation unless {@code noRotate}. {@code loaderOptions} goes to the loader
+     * ({@code "n=-1"}, {@code "fail_on=truncated"}).
+     */
+    public static MemorySegment thumbnailBuffer(Arena arena, MemorySegment buf, int width, int height, int size,
+            boolean noRotate, String loaderOptions) {
+        ensureInitialized();
+        try {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int rc = (int) THUMBNAIL_BUFFER.invokeExact(buf, buf.byteSize(), out, width,
+                    arena.allocateFrom("height"), height,
+                    arena.allocateFrom("size"), size,
+                    arena.allocateFrom("no_rotate"), noRotate ? 1 : 0,
+                    arena.allocateFrom("option_string"), arena.allocateFrom(loaderOptions == null ? "" : loaderOptions),
+                    MemorySegment.NULL);
+            if (rc != 0) {
+                throw failure("thumbnail_buffer");
+            }
+            return out.get(ADDRESS, 0);
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code vips_thumbnail_image}: fit an image already in memory inside width×height. */
+    public static MemorySegment thumbnailImage(Arena arena, MemorySegment in, int width, int height, int size,
+            boolean noRotate) {
+        ensureInitialized();
+        try {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int rc = (int) THUMBNAIL_IMAGE.invokeExact(in, out, width,
+                    arena.allocateFrom("height"), height,
+                    arena.allocateFrom("size"), size,
+                    arena.allocateFrom("no_rotate"), noRotate ? 1 : 0,
+                    MemorySegment.NULL);
+            if (rc != 0) {
+                throw failure("thumbnail_image");
+            }
+            return out.get(ADDRESS, 0);
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int intGetter(MethodHandle h, MemorySegment image) {
+        try {
+            return (int) h.invokeExact(image);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int width(MemorySegment image) {
+        return intGetter(GET_WIDTH, image);
+    }
+
+    public static int height(MemorySegment image) {
+        return intGetter(GET_HEIGHT, image);
+    }
+
+    public static int bands(MemorySegment image) {
+        return intGetter(GET_BANDS, image);
+    }
+
+    public static int bandFormat(MemorySegment image) {
+        return intGetter(GET_FORMAT, image);
+    }
+
+    public static int interpretation(MemorySegment image) {
+        return intGetter(GET_INTERPRETATION, image);
+    }
+
+    public static int nPages(MemorySegment image) {
+        return intGetter(GET_N_PAGES, image);
+    }
+
+    public static int pageHeight(MemorySegment image) {
+        return intGetter(GET_PAGE_HEIGHT, image);
+    }
+
+    public static boolean hasAlpha(MemorySegment image) {
+        return intGetter(HASALPHA, image) != 0;
+    }
+
+    /** {@code vips_colourspace} to the given interpretation; a new reference. */
+    public static MemorySegment colourspace(Arena arena, MemorySegment in, int interpretation) {
+        try {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int rc = (int) COLOURSPACE.invokeExact(in, out, interpretation, MemorySegment.NULL);
+            if (rc != 0) {
+                throw failure("colourspace");
+            }
+            return out.get(ADDRESS, 0);
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code vips_cast} to a band format; a new reference. */
+    public static MemorySegment cast(Arena arena, MemorySegment in, int bandFormat) {
+        try {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int rc = (int) CAST.invokeExact(in, out, bandFormat, MemorySegment.NULL);
+            if (rc != 0) {
+                throw failure("cast");
+            }
+            return out.get(ADDRESS, 0);
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code vips_flatten} onto the given background (one value per non-alpha band). */
+    public static MemorySegment flatten(Arena arena, MemorySegment in, double... background) {
+        MemorySegment array = MemorySegment.NULL;
+        try {
+            MemorySegment values = arena.allocateFrom(JAVA_DOUBLE, background);
+            array = (MemorySegment) ARRAY_DOUBLE_NEW.invokeExact(values, background.length);
+            MemorySegment out = arena.allocate(ADDRESS);
+            int rc = (int) FLATTEN.invokeExact(in, out, arena.allocateFrom("background"), array, MemorySegment.NULL);
+            if (rc != 0) {
+                throw failure("flatten");
+            }
+            return out.get(ADDRESS, 0);
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            if (!array.equals(MemorySegment.NULL)) {
+                try {
+                    AREA_UNREF.invokeExact(array);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+            }
+        }
+    }
+
+    /** Renders the image into memory (so it can be read or saved more than once); a new reference. */
+    public static MemorySegment copyMemory(MemorySegment in) {
+        try {
+            return checkImage((MemorySegment) COPY_MEMORY.invokeExact(in), "copy_memory");
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Encodes with a suffix such as {@code ".webp[Q=80,strip]"}; the native buffer is freed. */
+    public static byte[] writeToBuffer(Arena arena, MemorySegment image, String suffix) {
+        try {
+            MemorySegment bufPtr = arena.allocate(ADDRESS);
+            MemorySegment sizePtr = arena.allocate(JAVA_LONG);
+            int rc = (int) WRITE_TO_BUFFER.invokeExact(image, arena.allocateFrom(suffix), bufPtr, sizePtr,
+                    MemorySegment.NULL);
+            MemorySegment buf = bufPtr.get(ADDRESS, 0);
+            try {
+                if (rc != 0) {
+                    throw failure("write_to_buffer");
+                }
+                long size = sizePtr.get(JAVA_LONG, 0);
+                return buf.reinterpret(size).toArray(JAVA_BYTE);
+            } finally {
+                gFree(buf);
+            }
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Raw pixels (interleaved, band format of the image); the native buffer is freed. */
+    public static byte[] writeToMemory(Arena arena, MemorySegment image) {
+        try {
+            MemorySegment sizePtr = arena.allocate(JAVA_LONG);
+            MemorySegment buf = (MemorySegment) WRITE_TO_MEMORY.invokeExact(image, sizePtr);
+            try {
+                if (buf.equals(MemorySegment.NULL)) {
+                    throw failure("write_to_memory");
+                }
+                return buf.reinterpret(sizePtr.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
+            } finally {
+                gFree(buf);
+            }
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sets an int metadata field (e.g. {@code "orientation"}) on an image the caller owns alone. */
+    public static void setInt(Arena arena, MemorySegment image, String name, int value) {
+        try {
+            SET_INT.invokeExact(image, arena.allocateFrom(name), value);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static String toUtf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}

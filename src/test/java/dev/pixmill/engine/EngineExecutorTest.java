@@ -1,0 +1,56 @@
+package dev.pixmill.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pixmill.error.ServiceBusyException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EngineExecutorTest {
+
+    @Test
+    void fullQueueAnswersBusy() throws Exception {
+        EngineExecutor ex = new EngineExecutor(1, 2, 3);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            ex.submit(() -> {
+                started.countDown();
+                release.await();
+                return 1;
+            }).subscribe().with(x -> { });
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            ex.submit(() -> 2).subscribe().with(x -> { });
+            ex.submit(() -> 3).subscribe().with(x -> { });
+            assertThat(ex.activeCount()).isEqualTo(1);
+            assertThat(ex.queueDepth()).isEqualTo(2);
+            assertThatThrownBy(() -> ex.submit(() -> 4).await().atMost(Duration.ofSeconds(5)))
+                    .isInstanceOf(ServiceBusyException.class)
+                    .satisfies(e -> assertThat(((ServiceBusyException) e).retryAfterSeconds()).isEqualTo(3));
+        } finally {
+            release.countDown();
+        }
+        long until = System.nanoTime() + 5_000_000_000L;
+        while ((ex.queueDepth() > 0 || ex.activeCount() > 0) && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(ex.submit(() -> 5).await().atMost(Duration.ofSeconds(5))).isEqualTo(5);
+        ex.shutdown();
+    }
+
+    @Test
+    void runsEngineWorkAndPropagatesErrors() {
+        EngineExecutor ex = new EngineExecutor(2, 4, 1);
+        ImageEngine engine = new ImageEngine();
+        byte[] png = Fixtures.png(Fixtures.base(96, 64));
+        EngineResult r = ex.submit(() -> engine.convert(png, Fixtures.spec(ImageFormat.WEBP, 10, 10)))
+                .await().atMost(Duration.ofSeconds(20));
+        assertThat(r.width()).isEqualTo(10);
+        assertThatThrownBy(() -> ex.submit(() -> engine.probe(new byte[0], Fixtures.LIMITS))
+                .await().atMost(Duration.ofSeconds(5))).isInstanceOf(dev.pixmill.error.UnsupportedFormatException.class);
+        ex.shutdown();
+    }
+}
