@@ -1,0 +1,87 @@
+package dev.pixmill.convert;
+
+import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.error.BadRequestException;
+import dev.pixmill.jobs.ConversionParams;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The parameters of the conversion API, validated. Multipart fields and JSON bodies use the same
+ * names and go through the same parser, so both forms accept and refuse exactly the same things.
+ */
+public record ConvertOptions(ImageFormat output, int quality, Integer width, Integer height, boolean keepMetadata,
+        Preset preset) {
+
+    static final int MAX_BOX_SIDE = 100_000;
+
+    public ConversionParams toParams(ImageLimits limits) {
+        return new ConversionParams(output, quality, width, height, false, keepMetadata, limits);
+    }
+
+    /** Parses the parameters; every problem is a 400 naming the parameter. */
+    static ConvertOptions parse(Map<String, String> p, ConvertConfig config) {
+        for (String notYet : new String[] { "webhook_url", "smart_quality" }) {
+            if (present(p.get(notYet))) {
+                throw new BadRequestException("unsupported_parameter", notYet + " is not supported by this server yet");
+            }
+        }
+        Preset preset = null;
+        if (present(p.get("optimize_for"))) {
+            preset = Preset.byId(p.get("optimize_for")).orElseThrow(() -> new BadRequestException("invalid_parameter",
+                    "optimize_for must be one of the presets listed at /api/v1/presets, not '" + p.get("optimize_for") + "'"));
+        }
+        ImageFormat output = present(p.get("output_format"))
+                ? ImageFormat.fromName(p.get("output_format")).filter(ImageFormat::writable)
+                        .orElseThrow(() -> new BadRequestException("invalid_parameter", "output_format must be one of "
+                                + "jpg, jpeg, png, webp, avif, gif, ico, bmp, tiff, tif, pdf, heic, svg; not '"
+                                + p.get("output_format") + "'"))
+                : preset != null && preset.format().isPresent() ? preset.format().get()
+                : ImageFormat.fromName(config.defaultFormat()).orElse(ImageFormat.JPEG);
+        Integer width = integer(p, "width", 1, MAX_BOX_SIDE);
+        Integer height = integer(p, "height", 1, MAX_BOX_SIDE);
+        if (preset != null && width == null && height == null) {
+            width = preset.width();
+            height = preset.height();
+        }
+        Integer quality = integer(p, "quality", 1, 100);
+        int q = quality != null ? quality : preset != null ? preset.quality(output) : config.defaultQuality();
+        boolean keepMetadata = bool(p, "keep_metadata");
+        return new ConvertOptions(output, q, width, height, keepMetadata, preset);
+    }
+
+    private static Integer integer(Map<String, String> p, String name, int min, int max) {
+        String value = p.get(name);
+        if (!present(value)) {
+            return null;
+        }
+        try {
+            int v = Integer.parseInt(value.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new BadRequestException("invalid_parameter",
+                name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
+    }
+
+    private static boolean bool(Map<String, String> p, String name) {
+        String value = p.get(name);
+        if (!present(value)) {
+            return false;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new BadRequestException("invalid_parameter", name + " must be true or false");
+        };
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.pixmill.convert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pixmill.engine.EngineConfig;
+import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.error.BadRequestException;
+import dev.pixmill.error.NotFoundException;
+import dev.pixmill.error.PayloadTooLargeException;
+import dev.pixmill.fetch.UrlFetcher;
+import dev.pixmill.jobs.Conversion;
+import dev.pixmill.jobs.ConversionService;
+import dev.pixmill.security.Caller;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.jboss.resteasy.reactive.server.multipart.FileItem;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The conversion dialect: turns its requests into conversions and back. */
+@ApplicationScoped
+public class ConvertService {
+
+    static final String KIND = "convert";
+
+    /** An uploaded file as the multipart layer stored it: in memory when small, else on disk. */
+    public record Upload(String filename, FileItem item) {
+
+        long size() {
+            try {
+                return item.getFileSize();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        Uni<byte[]> read(Vertx vertx) {
+            if (item.isInMemory()) {
+                try (var in = item.getInputStream()) {
+                    return Uni.createFrom().item(in.readAllBytes());
+                } catch (IOException e) {
+                    return Uni.createFrom().failure(e);
+                }
+            }
+            return vertx.fileSystem().readFile(item.getFile().toString()).map(buffer -> buffer.getBytes());
+        }
+    }
+
+    @Inject
+    ConversionService conversions;
+
+    @Inject
+    UrlFetcher fetcher;
+
+    @Inject
+    ConvertConfig config;
+
+    @Inject
+    EngineConfig engineConfig;
+
+    @Inject
+    Vertx vertx;
+
+    public Uni<Conversion> fromUpload(Caller caller, Upload upload, Map<String, String> params) {
+        if (upload == null) {
+            throw new BadRequestException("missing_file", "the multipart field 'file' with the image is required");
+        }
+        ConvertOptions options = ConvertOptions.parse(params, config);
+        if (upload.size() == 0) {
+            throw new BadRequestException("empty_file", "the uploaded file is empty");
+        }
+        checkSize(upload.size());
+        return upload.read(vertx).chain(bytes -> submit(caller, bytes, upload.filename(), options));
+    }
+
+    public Uni<Conversion> fromUrl(Caller caller, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new BadRequestException("invalid_json", "the body must be a JSON object with a 'url'");
+        }
+        Map<String, String> params = new HashMap<>();
+        body.properties().forEach(e -> params.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        String url = params.get("url");
+        if (url == null || url.isBlank()) {
+            throw new BadRequestException("missing_url", "the field 'url' is required");
+        }
+        ConvertOptions options = ConvertOptions.parse(params, config);
+        return fetcher.fetch(url.strip()).chain(fetched -> {
+            checkSize(fetched.bytes().length);
+            if (fetched.bytes().length == 0) {
+                throw new BadRequestException("empty_file", "the URL answered with an empty body");
+            }
+            return submit(caller, fetched.bytes(), fetched.filename(), options);
+        });
+    }
+
+    public Uni<Conversion> status(Caller caller, String id) {
+        return conversions.status(parseId(id), caller.owner());
+    }
+
+    public Multi<Conversion> watch(Caller caller, String id) {
+        return conversions.watch(parseId(id), caller.owner());
+    }
+
+    public Uni<ConversionService.Result> download(String token) {
+        return conversions.download(token);
+    }
+
+    /** The conversion API uses the default limits (pixmill.engine.limits). */
+    ImageLimits limits() {
+        return engineConfig.limits().toImageLimits();
+    }
+
+    private Uni<Conversion> submit(Caller caller, byte[] bytes, String filename, ConvertOptions options) {
+        ImageLimits limits = limits();
+        return conversions.submit(caller.owner(), KIND, bytes, filename, limits, info -> options.toParams(limits));
+    }
+
+    private void checkSize(long size) {
+        long max = limits().maxBytes();
+        if (size > max) {
+            throw new PayloadTooLargeException("file_too_large", String.format(
+                    "the file is %.1f MB; the limit is %.0f MB", size / 1048576.0, max / 1048576.0));
+        }
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new NotFoundException("not_found", "no conversion " + id);
+        }
+    }
+}

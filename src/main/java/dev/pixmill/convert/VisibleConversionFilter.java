@@ -1,0 +1,28 @@
+package dev.pixmill.convert;
+
+import dev.pixmill.security.ApiKeyService;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/** Enforces {@link VisibleConversion}: unknown or foreign conversions fail with 404 up front. */
+public class VisibleConversionFilter {
+
+    @Inject
+    ApiKeyService keys;
+
+    @Inject
+    ConvertService service;
+
+    @ServerRequestFilter
+    public Uni<Void> requireVisibleConversion(ResourceInfo resource, UriInfo uri, HttpServerRequest request) {
+        if (resource.getResourceMethod() == null || !resource.getResourceMethod().isAnnotationPresent(VisibleConversion.class)) {
+            return Uni.createFrom().voidItem();
+        }
+        String id = uri.getPathParameters().getFirst("id");
+        return keys.identify(request).chain(caller -> service.status(caller, id)).replaceWithVoid();
+    }
+}

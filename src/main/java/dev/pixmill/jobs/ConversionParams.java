@@ -1,0 +1,19 @@
+package dev.pixmill.jobs;
+
+import dev.pixmill.engine.ConversionSpec;
+import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.ImageLimits;
+
+import java.time.Duration;
+
+/**
+ * What a conversion must do, stored with the job as JSON so that any replica can run it later.
+ * Limits travel with it because dialects differ (the optimize dialect is stricter).
+ */
+public record ConversionParams(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
+        boolean keepMetadata, ImageLimits limits) {
+
+    public ConversionSpec toSpec(Duration timeout) {
+        return new ConversionSpec(output, quality, width, height, upscale, keepMetadata, limits, timeout);
+    }
+}

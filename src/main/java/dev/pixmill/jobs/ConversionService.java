@@ -1,0 +1,165 @@
+package dev.pixmill.jobs;
+
+import dev.pixmill.engine.EngineExecutor;
+import dev.pixmill.engine.ImageEngine;
+import dev.pixmill.engine.ImageInfo;
+import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.error.NotFoundException;
+import dev.pixmill.error.ServiceBusyException;
+import dev.pixmill.storage.BlobStore;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * The conversion life cycle every dialect builds on: submit an input, follow its status, fetch
+ * its result. Inputs are probed (format and header limits) before they are queued, so a bad
+ * input is refused at once with the right error instead of failing later in the queue.
+ */
+@ApplicationScoped
+public class ConversionService {
+
+    /** A finished result ready to be sent. */
+    public record Result(Conversion conversion, String contentType, byte[] bytes, String filename) {
+    }
+
+    @Inject
+    ConversionQueue queue;
+
+    @Inject
+    ConversionRepository conversions;
+
+    @Inject
+    BlobStore blobs;
+
+    @Inject
+    ImageEngine engine;
+
+    @Inject
+    EngineExecutor executor;
+
+    @Inject
+    ConversionWorker worker;
+
+    @Inject
+    ConversionEvents events;
+
+    @Inject
+    JobsConfig config;
+
+    /**
+     * Queues one conversion. {@code params} may depend on what the input turned out to be (e.g.
+     * "keep the input format"), so it is computed after the probe.
+     */
+    public Uni<Conversion> submit(String owner, String kind, byte[] input, String filename, ImageLimits limits,
+            Function<ImageInfo, ConversionParams> params) {
+        return queue.countPending()
+                .invoke(pending -> {
+                    if (pending >= config.maxPending()) {
+                        throw new ServiceBusyException("too many conversions are waiting; retry shortly", 5);
+                    }
+                })
+                .chain(() -> executor.submit(() -> engine.probe(input, limits)))
+                .chain(info -> {
+                    ConversionParams p = params.apply(info);
+                    var conversion = new ConversionQueue.NewConversion(UUID.randomUUID(), owner, kind, p, filename,
+                            info, input);
+                    return queue.enqueue(conversion).replaceWith(pendingView(conversion));
+                })
+                .invoke(worker::pump);
+    }
+
+    public Uni<Conversion> status(UUID id, String owner) {
+        return conversions.findOwned(id, owner)
+                .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "no conversion " + id));
+    }
+
+    /**
+     * The conversion's states from now until it ends: the current one at once, then each change
+     * (signalled from whichever replica made it), ending after completed or failed. A slow
+     * re-read backs up the notifications, which are not guaranteed to arrive.
+     */
+    public Multi<Conversion> watch(UUID id, String owner) {
+        Context context = Objects.requireNonNull(Vertx.currentContext(), "watch must start on a Vert.x context");
+        Multi<Object> triggers = Multi.createBy().merging().streams(
+                events.changes().filter(id::equals).map(x -> (Object) x),
+                Multi.createFrom().ticks().every(Duration.ofSeconds(2)).map(x -> (Object) x));
+        AtomicReference<String> last = new AtomicReference<>();
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item((Object) id), triggers)
+                // re-read on the request's own context: Hibernate Reactive sessions are bound to it
+                .emitOn(task -> context.runOnContext(v -> task.run()))
+                .onItem().transformToUni(x -> status(id, owner)).concatenate()
+                .filter(c -> !Objects.equals(last.getAndSet(c.status + "/" + c.progress), c.status + "/" + c.progress))
+                .plug(stream -> untilTerminal(stream));
+    }
+
+    public Uni<Result> download(String token) {
+        return conversions.findDownloadable(token)
+                .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
+                .chain(c -> blobs.get(c.id, BlobStore.Role.OUTPUT)
+                        .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
+                        .map(blob -> new Result(c, blob.contentType(), blob.data(), resultFilename(c))));
+    }
+
+    /** {@code photo.png} converted to webp downloads as {@code photo.webp}. */
+    static String resultFilename(Conversion c) {
+        String stem = c.inputFilename == null || c.inputFilename.isBlank() ? "image" : c.inputFilename;
+        int slash = Math.max(stem.lastIndexOf('/'), stem.lastIndexOf('\\'));
+        stem = stem.substring(slash + 1);
+        int dot = stem.lastIndexOf('.');
+        if (dot > 0) {
+            stem = stem.substring(0, dot);
+        }
+        return (stem.isBlank() ? "image" : stem) + "." + c.outputFormat;
+    }
+
+    /** Passes states on up to and including the first terminal one, then ends the stream. */
+    private static Multi<Conversion> untilTerminal(Multi<Conversion> stream) {
+        return Multi.createFrom().emitter(emitter -> {
+            AtomicReference<Cancellable> upstream = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+            emitter.onTermination(() -> {
+                ended.set(true);
+                Cancellable c = upstream.get();
+                if (c != null) {
+                    c.cancel();
+                }
+            });
+            upstream.set(stream.subscribe().with(c -> {
+                if (emitter.isCancelled()) {
+                    return;
+                }
+                emitter.emit(c);
+                if (c.status.terminal()) {
+                    emitter.complete();
+                }
+            }, emitter::fail, emitter::complete));
+            if (ended.get()) { // ended synchronously, before upstream was known
+                upstream.get().cancel();
+            }
+        });
+    }
+
+    private static Conversion pendingView(ConversionQueue.NewConversion c) {
+        Conversion view = new Conversion();
+        view.id = c.id();
+        view.owner = c.owner();
+        view.kind = c.kind();
+        view.status = ConversionStatus.PENDING;
+        view.inputFilename = c.inputFilename();
+        view.inputFormat = c.input().format().extension();
+        view.inputSize = c.inputBytes().length;
+        view.outputFormat = c.params().output().extension();
+        return view;
+    }
+}

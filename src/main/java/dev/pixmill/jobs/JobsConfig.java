@@ -1,0 +1,35 @@
+package dev.pixmill.jobs;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How conversions are queued, leased, retried and kept. */
+@ConfigMapping(prefix = "pixmill.jobs")
+public interface JobsConfig {
+
+    /** How long a claim is valid; a replica that dies loses its claims after this. */
+    @WithDefault("2M")
+    Duration lease();
+
+    /** A job whose lease expired this many times is failed rather than retried again. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Fallback poll for work, in case a NOTIFY was missed (normal start latency is a few ms). */
+    @WithDefault("1S")
+    Duration pollInterval();
+
+    /** How long results (and their rows) are kept after completion. */
+    @WithDefault("1H")
+    Duration retention();
+
+    /** Pending conversions (all replicas) above which new ones are refused with 503. */
+    @WithDefault("2000")
+    int maxPending();
+
+    /** How often expired leases are re-queued and expired results purged (cron-free interval). */
+    @WithDefault("15s")
+    String sweepEvery();
+}

@@ -1,0 +1,122 @@
+package dev.pixmill.security;
+
+import dev.pixmill.error.BadRequestException;
+import dev.pixmill.error.NotFoundException;
+import dev.pixmill.error.UnauthorizedException;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Creates, lists and revokes API keys, and tells who a request comes from. */
+@ApplicationScoped
+public class ApiKeyService {
+
+    public static final String KEY_PREFIX = "kp_";
+    private static final Pattern KEY_SHAPE = Pattern.compile("kp_[0-9A-Za-z]{32}");
+    private static final Set<String> PLANS = Set.of("free", "professional");
+
+    /** A new key; {@code key} is the only time the secret exists outside the caller. */
+    public record CreatedKey(ApiKey entity, String key) {
+    }
+
+    @Inject
+    ApiKeyRepository keys;
+
+    @WithTransaction
+    public Uni<CreatedKey> create(String name, String plan, String limitsJson) {
+        String p = plan == null || plan.isBlank() ? "free" : plan;
+        if (!PLANS.contains(p)) {
+            throw new BadRequestException("invalid_parameter", "plan must be one of " + PLANS);
+        }
+        String secret = KEY_PREFIX + Tokens.base62(32);
+        ApiKey key = new ApiKey();
+        key.id = UUID.randomUUID();
+        key.name = name == null || name.isBlank() ? "unnamed" : name.strip();
+        key.prefix = secret.substring(0, 7);
+        key.keyHash = Tokens.sha256(secret);
+        key.plan = p;
+        key.limits = limitsJson == null ? "{}" : limitsJson;
+        key.createdAt = Instant.now();
+        return keys.persist(key).replaceWith(new CreatedKey(key, secret));
+    }
+
+    @WithSession
+    public Uni<List<ApiKey>> list() {
+        return keys.listAll();
+    }
+
+    @WithTransaction
+    public Uni<ApiKey> revoke(UUID id) {
+        return keys.findById(id)
+                .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "no key " + id))
+                .invoke(key -> {
+                    if (key.revokedAt == null) {
+                        key.revokedAt = Instant.now();
+                    }
+                });
+    }
+
+    /**
+     * The caller of a request. No key means anonymous; a key that is given but malformed,
+     * unknown or revoked is refused (401) rather than silently treated as anonymous.
+     */
+    @WithSession
+    public Uni<Caller> identify(HttpServerRequest request, Set<KeySource> sources) {
+        String presented = presentedKey(request, sources);
+        if (presented == null) {
+            return Uni.createFrom().item(Caller.anonymous(clientAddress(request)));
+        }
+        if (!KEY_SHAPE.matcher(presented).matches()) {
+            return Uni.createFrom().failure(invalidKey());
+        }
+        return keys.findActiveByHash(Tokens.sha256(presented))
+                .onItem().ifNull().failWith(ApiKeyService::invalidKey)
+                .map(Caller::of);
+    }
+
+    public Uni<Caller> identify(HttpServerRequest request) {
+        return identify(request, EnumSet.allOf(KeySource.class));
+    }
+
+    static String presentedKey(HttpServerRequest request, Set<KeySource> sources) {
+        if (sources.contains(KeySource.BEARER)) {
+            String auth = request.getHeader("Authorization");
+            if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return auth.substring(7).strip();
+            }
+        }
+        if (sources.contains(KeySource.X_API_KEY_HEADER)) {
+            String header = request.getHeader("X-API-Key"); // header names are case-insensitive
+            if (header != null && !header.isBlank()) {
+                return header.strip();
+            }
+        }
+        if (sources.contains(KeySource.QUERY_PARAMETER)) {
+            String query = request.getParam("api_key");
+            if (query != null && !query.isBlank()) {
+                return query.strip();
+            }
+        }
+        return null;
+    }
+
+    private static String clientAddress(HttpServerRequest request) {
+        // remoteAddress() honours X-Forwarded-For only when proxy forwarding is configured
+        var address = request.remoteAddress();
+        return address == null ? "unknown" : address.hostAddress();
+    }
+
+    private static UnauthorizedException invalidKey() {
+        return new UnauthorizedException("invalid_api_key", "the API key is invalid or has been revoked");
+    }
+}

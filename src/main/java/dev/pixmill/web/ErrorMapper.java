@@ -1,0 +1,65 @@
+package dev.pixmill.web;
+
+import com.fasterxml.jackson.core.JacksonException;
+import dev.pixmill.error.PixmillException;
+import dev.pixmill.error.ServiceBusyException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where failures become HTTP responses, all with a JSON body. Known errors carry
+ * their status and public message; anything unexpected is logged and answered with a 500 that
+ * reveals nothing internal.
+ */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    @ServerExceptionMapper
+    public Response pixmill(PixmillException e) {
+        Response.ResponseBuilder response = json(e.status(), e.code(), e.getMessage());
+        if (e instanceof ServiceBusyException busy) {
+            response.header("Retry-After", busy.retryAfterSeconds());
+        }
+        if (e.status() >= 500) {
+            LOG.errorf(e, "request failed: %s", e.getMessage());
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response framework(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String code = switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "file_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> status >= 500 ? "internal_error" : "bad_request";
+        };
+        String message = status >= 500 ? "internal error" : e.getMessage();
+        if (status >= 500) {
+            LOG.error("request failed", e);
+        }
+        return json(status, code, message).build();
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JacksonException e) {
+        return json(400, "invalid_json", "the request body is not valid JSON: " + e.getOriginalMessage()).build();
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        return json(500, "internal_error", "internal error").build();
+    }
+
+    private static Response.ResponseBuilder json(int status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorBody(code, message));
+    }
+}

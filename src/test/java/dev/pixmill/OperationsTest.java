@@ -1,0 +1,43 @@
+package dev.pixmill;
+
+import dev.pixmill.support.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static dev.pixmill.support.Conversions.awaitEnd;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/** Health, metrics and the API description that operators rely on. */
+@QuarkusTest
+class OperationsTest {
+
+    @Test
+    void readinessCoversDatabaseAndEngine() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("PostgreSQL")))
+                .body("checks.name", hasItem(containsString("engine")));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void metricsCountConversionsByFormatAndOutcome() {
+        String id = given().multiPart("file", "m.png", TestImages.png(40, 40), "image/png").multiPart("output_format", "gif")
+                .post("/api/v1/convert").then().statusCode(202).extract().path("id");
+        awaitEnd(id);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("pixmill_conversions_total{"))
+                .body(containsString("output=\"gif\""))
+                .body(containsString("pixmill_conversion_duration_seconds_bucket"))
+                .body(containsString("pixmill_engine_queue_depth"));
+    }
+
+    @Test
+    void openApiDescribesTheConversionApi() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body(containsString("/api/v1/convert/{id}/status"))
+                .body(containsString("/api/v1/download/{token}"));
+    }
+}

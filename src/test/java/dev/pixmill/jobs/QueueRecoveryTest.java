@@ -1,0 +1,117 @@
+package dev.pixmill.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.support.Magic;
+import dev.pixmill.support.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.pixmill.support.Conversions.awaitEnd;
+import static dev.pixmill.support.Conversions.download;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A replica that dies loses no job; expired results disappear with their bytes. */
+@QuarkusTest
+class QueueRecoveryTest {
+
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    QueueSweeper sweeper;
+
+    @Inject
+    ObjectMapper json;
+
+    @Test
+    void jobOfADeadReplicaIsRequeuedAndCompleted() throws Exception {
+        UUID id = insertClaimedByDeadReplica(1);
+        // nothing happens while the dead replica's lease is (nominally) valid...
+        assertThat(statusOf(id)).isEqualTo("processing");
+        expireLease(id);
+        assertThat(sweeper.recoverLeases().await().indefinitely()).isGreaterThanOrEqualTo(1);
+
+        JsonPath status = awaitEnd(id.toString(), Map.of());
+        assertThat(status.getString("status")).isEqualTo("completed");
+        assertThat(status.getInt("width")).isEqualTo(100);
+        assertThat(Magic.matches(ImageFormat.WEBP, download(status))).isTrue();
+        assertThat(attemptsOf(id)).isEqualTo(2);
+    }
+
+    @Test
+    void jobThatKeepsKillingReplicasIsFailedNotRetriedForever() throws Exception {
+        UUID id = insertClaimedByDeadReplica(3);
+        expireLease(id);
+        sweeper.recoverLeases().await().indefinitely();
+        JsonPath status = awaitEnd(id.toString(), Map.of());
+        assertThat(status.getString("status")).isEqualTo("failed");
+        assertThat(status.getString("error_message")).contains("interrupted 3 times");
+    }
+
+    @Test
+    void expiredResultsArePurgedWithTheirBytes() {
+        String id = given().multiPart("file", "a.png", TestImages.png(32, 32), "image/png").post("/api/v1/convert")
+                .then().statusCode(202).extract().path("id");
+        JsonPath status = awaitEnd(id);
+        given().get(status.getString("download_url")).then().statusCode(200);
+
+        pool.preparedQuery("update conversions set expires_at = now() - interval '1 second' where id = $1")
+                .execute(Tuple.of(UUID.fromString(id))).await().indefinitely();
+        // expired but not yet purged: already gone for clients
+        given().get(status.getString("download_url")).then().statusCode(404);
+        assertThat(sweeper.purgeExpired().await().indefinitely()).isGreaterThanOrEqualTo(1);
+        long rows = pool.preparedQuery("select (select count(*) from conversions where id = $1)"
+                + " + (select count(*) from blobs where conversion_id = $1)")
+                .execute(Tuple.of(UUID.fromString(id))).await().indefinitely().iterator().next().getLong(0);
+        assertThat(rows).isZero();
+        given().get("/api/v1/convert/{id}/status", id).then().statusCode(404);
+    }
+
+    /** What a replica leaves behind when it dies mid-conversion: a processing row with its lease. */
+    private UUID insertClaimedByDeadReplica(int attempts) throws Exception {
+        UUID id = UUID.randomUUID();
+        byte[] input = TestImages.png(200, 150);
+        var params = new ConversionParams(ImageFormat.WEBP, 80, 100, null, false, false,
+                new ImageLimits(20 << 20, 8000, 8000, 64, true));
+        String anonymousOwner = "anon:127.0.0.1";
+        String paramsJson = json.writeValueAsString(params);
+        pool.withTransaction(tx -> tx.preparedQuery("""
+                        insert into conversions (id, owner, status, params, input_filename, input_format, input_size,
+                            output_format, attempts, lease_owner, lease_until, started_at, expires_at)
+                        values ($1, $2, 'processing', $3, 'dead.png', 'png', $4, 'webp', $5, 'dead-replica',
+                            now() + interval '10 minutes', now(), now() + interval '1 hour')""")
+                .execute(Tuple.from(new Object[] { id, anonymousOwner, paramsJson,
+                        (long) input.length, attempts }))
+                .chain(() -> tx.preparedQuery("insert into blobs (conversion_id, role, content_type, data)"
+                        + " values ($1, 'input', 'image/png', $2)").execute(Tuple.of(id, Buffer.buffer(input)))))
+                .await().indefinitely();
+        return id;
+    }
+
+    private void expireLease(UUID id) {
+        pool.preparedQuery("update conversions set lease_until = now() - interval '1 second' where id = $1")
+                .execute(Tuple.of(id)).await().indefinitely();
+    }
+
+    private String statusOf(UUID id) {
+        return pool.preparedQuery("select status from conversions where id = $1").execute(Tuple.of(id))
+                .await().indefinitely().iterator().next().getString(0);
+    }
+
+    private int attemptsOf(UUID id) {
+        return pool.preparedQuery("select attempts from conversions where id = $1").execute(Tuple.of(id))
+                .await().indefinitely().iterator().next().getInteger(0);
+    }
+}
