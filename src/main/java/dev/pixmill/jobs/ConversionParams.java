@@ -3,6 +3,7 @@ package dev.pixmill.jobs;
 import dev.pixmill.engine.ConversionSpec;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageLimits;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Duration;
 
@@ -10,6 +11,7 @@ import java.time.Duration;
  * What a conversion must do, stored with the job as JSON so that any replica can run it later.
  * Limits travel with it because dialects differ (the optimize dialect is stricter).
  */
+@RegisterForReflection(targets = { ConversionParams.class, ImageLimits.class })
 public record ConversionParams(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
         boolean keepMetadata, ImageLimits limits) {
 

@@ -13,6 +13,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Pixmill's own minimal libvips 8.14 binding over the Java FFM API.
@@ -84,6 +87,14 @@ public final class Vips {
     /** VIPS_INTERPRETATION_sRGB, resolved from libvips at start-up. */
     public static final int INTERPRETATION_SRGB;
 
+    /**
+     * Every foreign-call shape this binding links, spelled as native-image's
+     * reachability-metadata.json spells them (e.g. {@code jint(void*,jlong)@3}); a test keeps
+     * META-INF/native-image in step with it, since a native build can only call what it registered.
+     */
+    static final Set<String> LINKED_DOWNCALLS = ConcurrentHashMap.newKeySet();
+    static final Set<String> LINKED_UPCALLS = ConcurrentHashMap.newKeySet();
+
     static {
         SymbolLookup lib = null;
         Throwable failure = null;
@@ -108,19 +119,19 @@ public final class Vips {
             // VipsImage *vips_image_new_from_buffer(const void *buf, size_t len, const char *option_string, ...)
             h[13] = handle(l, "vips_image_new_from_buffer",
                     FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
-                    Linker.Option.firstVariadicArg(3));
+                    3);
             h[14] = handle(l, "vips_image_new_from_memory_copy",
                     FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
             // int vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out, int width, ...)
             h[15] = handle(l, "vips_thumbnail_buffer",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT,
                             ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
-                    Linker.Option.firstVariadicArg(4));
+                    4);
             // int vips_thumbnail_image(VipsImage *in, VipsImage **out, int width, ...)
             h[16] = handle(l, "vips_thumbnail_image",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
                             ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
-                    Linker.Option.firstVariadicArg(3));
+                    3);
             h[17] = handle(l, "vips_image_get_width", FunctionDescriptor.of(JAVA_INT, ADDRESS));
             h[18] = handle(l, "vips_image_get_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
             h[19] = handle(l, "vips_image_get_bands", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -131,20 +142,20 @@ public final class Vips {
             h[24] = handle(l, "vips_image_hasalpha", FunctionDescriptor.of(JAVA_INT, ADDRESS));
             // int vips_colourspace(VipsImage *in, VipsImage **out, VipsInterpretation space, ...)
             h[25] = handle(l, "vips_colourspace", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS),
-                    Linker.Option.firstVariadicArg(3));
+                    3);
             // int vips_cast(VipsImage *in, VipsImage **out, VipsBandFormat format, ...)
             h[26] = handle(l, "vips_cast", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS),
-                    Linker.Option.firstVariadicArg(3));
+                    3);
             // int vips_flatten(VipsImage *in, VipsImage **out, ...) with "background", VipsArrayDouble*, NULL
             h[27] = handle(l, "vips_flatten", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-                    Linker.Option.firstVariadicArg(2));
+                    2);
             h[28] = handle(l, "vips_array_double_new", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
             h[29] = handle(l, "vips_area_unref", FunctionDescriptor.ofVoid(ADDRESS));
             h[30] = handle(l, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
             // int vips_image_write_to_buffer(VipsImage *in, const char *suffix, void **buf, size_t *size, ...)
             h[31] = handle(l, "vips_image_write_to_buffer",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-                    Linker.Option.firstVariadicArg(4));
+                    4);
             h[32] = handle(l, "vips_image_write_to_memory", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
             h[33] = handle(l, "vips_image_set_int", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT));
             h[34] = handle(l, "vips_enum_from_nick", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
@@ -236,18 +247,49 @@ public final class Vips {
             return; // warnings stay on stderr
         }
         FunctionDescriptor logFn = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        LINKED_UPCALLS.add(shape(logFn, -1));
         MemorySegment stub = LINKER.upcallStub(java.lang.invoke.MethodHandles.lookup().findStatic(Vips.class, "onLog",
                 logFn.toMethodType()), logFn, Arena.global());
-        MethodHandle set = LINKER.downcallHandle(setHandler.get(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle set = downcall(setHandler.get(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS), -1);
         // G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG
         int levels = (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7);
         int unused = (int) set.invokeExact(Arena.global().allocateFrom("VIPS"), levels, stub, MemorySegment.NULL);
     }
 
-    private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
+    private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor fd) {
+        return handle(lib, name, fd, -1);
+    }
+
+    /** A downcall; {@code firstVariadic} >= 0 marks where a C function's "..." starts. */
+    private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor fd, int firstVariadic) {
         MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalStateException("libvips lacks " + name));
-        return LINKER.downcallHandle(symbol, fd, options);
+        return downcall(symbol, fd, firstVariadic);
+    }
+
+    private static MethodHandle downcall(MemorySegment symbol, FunctionDescriptor fd, int firstVariadic) {
+        LINKED_DOWNCALLS.add(shape(fd, firstVariadic));
+        return firstVariadic < 0 ? LINKER.downcallHandle(symbol, fd)
+                : LINKER.downcallHandle(symbol, fd, Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    static String shape(FunctionDescriptor fd, int firstVariadic) {
+        String ret = fd.returnLayout().map(Vips::carrier).orElse("void");
+        String params = fd.argumentLayouts().stream().map(Vips::carrier).collect(Collectors.joining(","));
+        return ret + "(" + params + ")" + (firstVariadic < 0 ? "" : "@" + firstVariadic);
+    }
+
+    private static String carrier(java.lang.foreign.MemoryLayout layout) {
+        if (layout.equals(JAVA_INT)) {
+            return "jint";
+        } else if (layout.equals(JAVA_LONG)) {
+            return "jlong";
+        } else if (layout.equals(JAVA_DOUBLE)) {
+            return "jdouble";
+        } else if (layout instanceof java.lang.foreign.AddressLayout) {
+            return "void*";
+        }
+        throw new IllegalArgumentException("unregistered layout " + layout);
     }
 
     /** Loads and initialises libvips once; throws if that is impossible. */
