@@ -29,6 +29,7 @@ class OperationsTest {
         awaitEnd(id);
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("pixmill_conversions_total{"))
+                .body(containsString("input=\"png\""))
                 .body(containsString("output=\"gif\""))
                 .body(containsString("pixmill_conversion_duration_seconds_bucket"))
                 .body(containsString("pixmill_engine_queue_depth"));

@@ -31,19 +31,20 @@ public class ConversionMetrics {
         registry.gauge("pixmill.conversions.pending", pending);
     }
 
-    void completed(ConversionParams params, long inputBytes, EngineResult result, long nanos) {
+    void completed(String input, long inputBytes, EngineResult result, long nanos) {
         String output = result.format().extension();
-        Counter.builder("pixmill.conversions").tag("output", output).tag("outcome", "completed").tag("error", "none")
-                .register(registry).increment();
-        Timer.builder("pixmill.conversion.duration").tag("output", output).publishPercentileHistogram()
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Counter.builder("pixmill.conversions").tag("input", input).tag("output", output).tag("outcome", "completed")
+                .tag("error", "none").register(registry).increment();
+        Timer.builder("pixmill.conversion.duration").tag("input", input).tag("output", output)
+                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
         registry.counter("pixmill.bytes.in").increment(inputBytes);
         registry.counter("pixmill.bytes.out").increment(result.bytes().length);
     }
 
-    void failed(ConversionParams params, String code) {
-        Counter.builder("pixmill.conversions").tag("output", params.output().extension()).tag("outcome", "failed")
-                .tag("error", code).register(registry).increment();
+    /** Every series of a meter must have the same tag keys (Prometheus), so failures carry them all. */
+    void failed(String input, ConversionParams params, String code) {
+        Counter.builder("pixmill.conversions").tag("input", input).tag("output", params.output().extension())
+                .tag("outcome", "failed").tag("error", code).register(registry).increment();
     }
 
     void purged(int rows) {

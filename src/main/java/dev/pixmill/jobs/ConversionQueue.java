@@ -35,7 +35,7 @@ public class ConversionQueue {
     }
 
     /** A conversion this replica now holds the lease of. */
-    public record Claimed(UUID id, ConversionParams params, int attempts) {
+    public record Claimed(UUID id, ConversionParams params, String inputFormat, int attempts) {
     }
 
     @Inject
@@ -70,12 +70,13 @@ public class ConversionQueue {
                             started_at = coalesce(started_at, now()), progress = 10
                         where c.id in (select id from conversions where status = 'pending'
                                        order by created_at limit $3 for update skip locked)
-                        returning c.id, c.params, c.attempts""")
+                        returning c.id, c.params, c.input_format, c.attempts""")
                 .execute(Tuple.of(worker, (double) config.lease().toSeconds(), max))
                 .chain(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
                     for (Row row : rows) {
-                        claimed.add(new Claimed(row.getUUID("id"), read(row.getString("params")), row.getInteger("attempts")));
+                        claimed.add(new Claimed(row.getUUID("id"), read(row.getString("params")), row.getString("input_format"),
+                                row.getInteger("attempts")));
                     }
                     return notifyAll(tx, claimed.stream().map(Claimed::id).toList()).replaceWith(claimed);
                 }));

@@ -120,7 +120,7 @@ public class ConversionWorker {
                                 .replaceWith((EngineResult) null)
                         : executor.submit(() -> engine.convert(input.data(), job.params().toSpec(engineTimeout())))
                                 .chain(result -> queue.complete(job.id(), workerId, result, Tokens.downloadToken())
-                                        .invoke(stored -> metrics.completed(job.params(), input.data().length, result,
+                                        .invoke(stored -> metrics.completed(job.inputFormat(), input.data().length, result,
                                                 System.nanoTime() - started))
                                         .replaceWith(result)))
                 .onFailure(ServiceBusyException.class).recoverWithUni(busy -> queue.release(job.id(), workerId)
@@ -145,7 +145,7 @@ public class ConversionWorker {
             message = "the image could not be converted";
         }
         return queue.fail(job.id(), workerId, code, message)
-                .invoke(() -> metrics.failed(job.params(), code))
+                .invoke(() -> metrics.failed(job.inputFormat(), job.params(), code))
                 .replaceWith((EngineResult) null);
     }
 

@@ -4,8 +4,9 @@ import dev.pixmill.error.InvalidImageException;
 import java.util.List;
 
 /**
- * An ordered list of steps. The deadline is checked before the first and after every step (a
- * running libvips call is not interrupted: the longest single step bounds the overshoot).
+ * An ordered list of steps. The deadline is checked before the first and after every step; within
+ * the encode step, where libvips computes the pixels, libvips itself is told to stop at the
+ * deadline.
  */
 public final class Pipeline {
 

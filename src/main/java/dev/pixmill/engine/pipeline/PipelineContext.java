@@ -26,6 +26,7 @@ public final class PipelineContext implements AutoCloseable {
     private byte[] decodeInput;
     private MemorySegment nativeInput;
     private MemorySegment image = MemorySegment.NULL;
+    private MemorySegment deadlineCell;
 
     // filled by steps
     public ImageFormat format;
@@ -75,6 +76,15 @@ public final class PipelineContext implements AutoCloseable {
         MemorySegment old = image;
         image = next;
         Vips.unref(old);
+    }
+
+    /** Lets libvips itself stop computing {@code image} at the deadline (see {@link Vips#killAfter}). */
+    public void killOnDeadline(MemorySegment image) {
+        if (deadlineCell == null) {
+            deadlineCell = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+            deadlineCell.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, deadlineNanos);
+        }
+        Vips.killAfter(image, deadlineCell);
     }
 
     public void checkDeadline() {

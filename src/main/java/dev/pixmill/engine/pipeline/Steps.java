@@ -259,6 +259,8 @@ public final class Steps {
             int h = ctx.animated ? Vips.pageHeight(img) : Vips.height(img);
             String strip = spec.keepMetadata() ? "" : ",strip";
             int q = spec.quality();
+            // pixels are decoded and resized lazily, while the saver pulls them: this is the long call
+            ctx.killOnDeadline(img);
             try {
                 ctx.output = switch (spec.output()) {
                     case JPEG -> Vips.writeToBuffer(ctx.arena, img, ".jpg[Q=" + q + ",optimize_coding" + strip + "]");
@@ -283,6 +285,7 @@ public final class Steps {
                                     "image/jpeg", w, h);
                 };
             } catch (VipsException e) {
+                ctx.checkDeadline(); // killed at the deadline: a timeout, not a bad image
                 if (e.isSaveError()) {
                     LOG.warnf("encoding %s failed: %s", spec.output(), e.getMessage());
                     throw new ProcessingException("encode_failed",

@@ -83,6 +83,11 @@ public final class Vips {
     private static final MethodHandle SET_INT;
     private static final MethodHandle ENUM_FROM_NICK;
     private static final MethodHandle INTERPRETATION_GET_TYPE;
+    private static final MethodHandle SET_PROGRESS;
+    private static final MethodHandle SET_KILL;
+    private static final MethodHandle SIGNAL_CONNECT;
+    private static final MemorySegment EVAL_STUB;
+    private static final MemorySegment EVAL_SIGNAL = Arena.global().allocateFrom("eval");
 
     /** VIPS_INTERPRETATION_sRGB, resolved from libvips at start-up. */
     public static final int INTERPRETATION_SRGB;
@@ -98,7 +103,8 @@ public final class Vips {
     static {
         SymbolLookup lib = null;
         Throwable failure = null;
-        MethodHandle[] h = new MethodHandle[36];
+        MethodHandle[] h = new MethodHandle[39];
+        MemorySegment evalStub = MemorySegment.NULL;
         int srgb = 22;
         try {
             lib = SymbolLookup.libraryLookup("libvips.so.42", Arena.global());
@@ -160,6 +166,15 @@ public final class Vips {
             h[33] = handle(l, "vips_image_set_int", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT));
             h[34] = handle(l, "vips_enum_from_nick", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
             h[35] = handle(l, "vips_interpretation_get_type", FunctionDescriptor.of(JAVA_LONG));
+            h[36] = handle(l, "vips_image_set_progress", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+            h[37] = handle(l, "vips_image_set_kill", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+            // gulong g_signal_connect_data(gpointer, const gchar *, GCallback, gpointer, GClosureNotify, GConnectFlags)
+            h[38] = handle(l, "g_signal_connect_data",
+                    FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+            FunctionDescriptor evalFn = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS);
+            LINKED_UPCALLS.add(shape(evalFn, -1));
+            evalStub = LINKER.upcallStub(java.lang.invoke.MethodHandles.lookup().findStatic(Vips.class, "onEval",
+                    evalFn.toMethodType()), evalFn, Arena.global());
 
             try (Arena a = Arena.ofConfined()) {
                 if ((int) h[0].invokeExact(a.allocateFrom("pixmill")) != 0) {
@@ -221,6 +236,10 @@ public final class Vips {
         SET_INT = h[33];
         ENUM_FROM_NICK = h[34];
         INTERPRETATION_GET_TYPE = h[35];
+        SET_PROGRESS = h[36];
+        SET_KILL = h[37];
+        SIGNAL_CONNECT = h[38];
+        EVAL_STUB = evalStub;
     }
 
     private Vips() {
@@ -235,6 +254,38 @@ public final class Vips {
             if (VIPS_LOG.isDebugEnabled()) {
                 String m = message.equals(MemorySegment.NULL) ? "" : message.reinterpret(65536).getString(0);
                 VIPS_LOG.debug(m);
+            }
+        } catch (Throwable ignored) {
+            // an exception escaping an upcall would crash the JVM
+        }
+    }
+
+    /**
+     * Stops a running evaluation of {@code image} once {@link System#nanoTime()} passes the value
+     * in {@code deadline} (8 bytes that must live as long as the image). libvips emits "eval"
+     * while it computes pixels; a killed image fails its write, so a runaway decode or encode
+     * cannot hold a worker beyond the job's deadline.
+     */
+    public static void killAfter(MemorySegment image, MemorySegment deadline) {
+        try {
+            SET_PROGRESS.invokeExact(image, 1);
+            long handler = (long) SIGNAL_CONNECT.invokeExact(image, EVAL_SIGNAL, EVAL_STUB, deadline,
+                    MemorySegment.NULL, 0);
+            if (handler == 0) {
+                throw new VipsException("signal_connect", "could not watch the image for its deadline");
+            }
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** "eval" handler: (VipsImage *image, VipsProgress *progress, gpointer deadline). */
+    private static void onEval(MemorySegment image, MemorySegment progress, MemorySegment deadline) {
+        try {
+            if (System.nanoTime() - deadline.reinterpret(Long.BYTES).get(JAVA_LONG, 0) > 0) {
+                SET_KILL.invokeExact(image, 1);
             }
         } catch (Throwable ignored) {
             // an exception escaping an upcall would crash the JVM
