@@ -16,13 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bounded pool all image work runs on: N workers and a fixed-size queue. A full queue answers
- * {@link ServiceBusyException} at once; nothing grows without bound. Workers call
+ * {@link ServiceBusyException} at once; nothing grows without bound. Request-time work (probes)
+ * may fill the configured queue; N more places are kept for claimed jobs, so a job taken from
+ * the shared queue is never refused (claims never exceed the worker count). Workers call
  * {@code vips_thread_shutdown()} before they exit.
  */
 @ApplicationScoped
 public class EngineExecutor {
 
     private final ThreadPoolExecutor pool;
+    private final int queueSize;
     private final int retryAfterSeconds;
 
     @Inject
@@ -34,7 +37,8 @@ public class EngineExecutor {
     public EngineExecutor(int workers, int queueSize, int retryAfterSeconds) {
         int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
         this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
-        this.pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(1, queueSize)),
+        this.queueSize = Math.max(1, queueSize);
+        this.pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(this.queueSize + n),
                 new WorkerFactory(), new ThreadPoolExecutor.AbortPolicy());
     }
 
@@ -43,6 +47,15 @@ public class EngineExecutor {
      * the queue is full; a cancelled subscription removes a job that has not started yet.
      */
     public <T> Uni<T> submit(Callable<T> work) {
+        return submit(work, true);
+    }
+
+    /** For a job claimed from the shared queue: uses the places kept for claims. */
+    public <T> Uni<T> submitClaimed(Callable<T> work) {
+        return submit(work, false);
+    }
+
+    private <T> Uni<T> submit(Callable<T> work, boolean admissionControlled) {
         return Uni.createFrom().emitter(em -> {
             java.util.concurrent.atomic.AtomicBoolean terminated = new java.util.concurrent.atomic.AtomicBoolean();
             Runnable job = () -> {
@@ -63,6 +76,9 @@ public class EngineExecutor {
                 pool.remove(job);
             });
             try {
+                if (admissionControlled && pool.getQueue().size() >= queueSize) {
+                    throw new RejectedExecutionException("queue full");
+                }
                 pool.execute(job);
             } catch (RejectedExecutionException e) {
                 em.fail(new ServiceBusyException("the image engine is busy; retry in " + retryAfterSeconds + " s",

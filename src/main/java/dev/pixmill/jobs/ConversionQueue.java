@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.engine.EngineResult;
 import dev.pixmill.engine.ImageInfo;
+import dev.pixmill.security.Tokens;
 import dev.pixmill.storage.BlobStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -12,19 +13,23 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * The shared work queue, in PostgreSQL. Everything that replicas could race on is one SQL
- * statement here: claims use {@code FOR UPDATE SKIP LOCKED} and a lease, and a result is only
- * accepted from the replica that still holds the lease. Every state change sends a NOTIFY in the
- * same transaction, so listeners on any replica see it once it is committed.
+ * statement here: claims use {@code FOR UPDATE SKIP LOCKED} and a lease token unique to the
+ * claim, and a result is only accepted from the holder of that token. Every state change sends a
+ * NOTIFY in the same transaction, so listeners on any replica see it once it is committed.
  */
 @ApplicationScoped
 public class ConversionQueue {
+
+    private static final Logger LOG = Logger.getLogger(ConversionQueue.class);
 
     public static final String WORK_CHANNEL = "pixmill_work";
     public static final String STATUS_CHANNEL = "pixmill_status";
@@ -34,8 +39,8 @@ public class ConversionQueue {
             ImageInfo input, byte[] inputBytes) {
     }
 
-    /** A conversion this replica now holds the lease of. */
-    public record Claimed(UUID id, ConversionParams params, String inputFormat, int attempts) {
+    /** A conversion this replica now holds; {@code lease} proves it in every later update. */
+    public record Claimed(UUID id, String lease, ConversionParams params, String inputFormat, int attempts) {
     }
 
     @Inject
@@ -51,19 +56,24 @@ public class ConversionQueue {
     JobsConfig config;
 
     public Uni<Void> enqueue(NewConversion c) {
-        long retention = config.retention().toSeconds();
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         insert into conversions (id, owner, kind, status, params, input_filename, input_format,
-                            input_size, input_width, input_height, output_format, expires_at)
-                        values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, now() + make_interval(secs => $11))""")
+                            input_size, input_width, input_height, output_format)
+                        values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)""")
                 .execute(Tuple.from(new Object[] { c.id(), c.owner(), c.kind(), write(c.params()), c.inputFilename(),
                         c.input().format().extension(), (long) c.inputBytes().length, c.input().width(),
-                        c.input().height(), c.params().output().extension(), (double) retention }))
+                        c.input().height(), c.params().output().extension() }))
                 .chain(() -> blobs.put(tx, c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes()))
                 .chain(() -> notify(tx, WORK_CHANNEL, c.id())));
     }
 
+    /**
+     * Claims up to {@code max} pending conversions, oldest first, for {@code worker}. A row whose
+     * stored parameters cannot be read (e.g. written by another version) is failed on the spot
+     * rather than left to block the head of the queue for every replica.
+     */
     public Uni<List<Claimed>> claim(String worker, int max) {
+        String lease = worker + "/" + Tokens.base62(12);
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         update conversions c set status = 'processing', lease_owner = $1,
                             lease_until = now() + make_interval(secs => $2), attempts = attempts + 1,
@@ -71,56 +81,93 @@ public class ConversionQueue {
                         where c.id in (select id from conversions where status = 'pending'
                                        order by created_at limit $3 for update skip locked)
                         returning c.id, c.params, c.input_format, c.attempts""")
-                .execute(Tuple.of(worker, (double) config.lease().toSeconds(), max))
+                .execute(Tuple.of(lease, (double) config.lease().toSeconds(), max))
                 .chain(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
+                    List<UUID> unreadable = new ArrayList<>();
                     for (Row row : rows) {
-                        claimed.add(new Claimed(row.getUUID("id"), read(row.getString("params")), row.getString("input_format"),
-                                row.getInteger("attempts")));
+                        UUID id = row.getUUID("id");
+                        try {
+                            claimed.add(new Claimed(id, lease, read(row.getString("params")),
+                                    row.getString("input_format"), row.getInteger("attempts")));
+                        } catch (IllegalStateException e) {
+                            LOG.errorf("conversion %s has unreadable parameters; failing it: %s", id, e.getMessage());
+                            unreadable.add(id);
+                        }
                     }
-                    return notifyAll(tx, claimed.stream().map(Claimed::id).toList()).replaceWith(claimed);
+                    Uni<Void> failUnreadable = Uni.createFrom().voidItem();
+                    for (UUID id : unreadable) {
+                        failUnreadable = failUnreadable.chain(() -> endFailed(tx, id, lease, "conversion_failed",
+                                "the conversion's stored parameters are unreadable").replaceWithVoid());
+                    }
+                    return failUnreadable
+                            .chain(() -> notifyAll(tx, claimed.stream().map(Claimed::id).toList()))
+                            .replaceWith(claimed);
                 }));
     }
 
-    /** Stores the result if {@code worker} still holds the lease; false if the job was taken from it. */
-    public Uni<Boolean> complete(UUID id, String worker, EngineResult result, String downloadToken) {
+    /** Pushes the leases of running jobs forward; returns how many are still held. */
+    public Uni<Integer> renew(Collection<Claimed> running) {
+        if (running.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        UUID[] ids = running.stream().map(Claimed::id).toArray(UUID[]::new);
+        String[] leases = running.stream().map(Claimed::lease).toArray(String[]::new);
+        return pool.preparedQuery("""
+                        update conversions c set lease_until = now() + make_interval(secs => $3)
+                        from unnest($1::uuid[], $2::text[]) as held(id, lease)
+                        where c.id = held.id and c.lease_owner = held.lease and c.status = 'processing'""")
+                .execute(Tuple.of(ids, leases, (double) config.lease().toSeconds()))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Stores the result if the claim still holds; false if the job was taken from it. */
+    public Uni<Boolean> complete(Claimed job, EngineResult result, String downloadToken) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         update conversions set status = 'completed', progress = 100, output_size = $3,
                             output_width = $4, output_height = $5, output_format = $6, download_token = $7,
                             completed_at = now(), expires_at = now() + make_interval(secs => $8),
                             lease_owner = null, lease_until = null
                         where id = $1 and lease_owner = $2 and status = 'processing'""")
-                .execute(Tuple.from(new Object[] { id, worker, (long) result.bytes().length, result.width(),
+                .execute(Tuple.from(new Object[] { job.id(), job.lease(), (long) result.bytes().length, result.width(),
                         result.height(), result.format().extension(), downloadToken,
                         (double) config.retention().toSeconds() }))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : blobs.put(tx, id, BlobStore.Role.OUTPUT, result.format().mimeType(), result.bytes())
-                                .chain(() -> blobs.delete(tx, id, BlobStore.Role.INPUT))
-                                .chain(() -> notify(tx, STATUS_CHANNEL, id))
+                        : blobs.put(tx, job.id(), BlobStore.Role.OUTPUT, result.format().mimeType(), result.bytes())
+                                .chain(() -> blobs.delete(tx, job.id(), BlobStore.Role.INPUT))
+                                .chain(() -> notify(tx, STATUS_CHANNEL, job.id()))
                                 .replaceWith(true)));
     }
 
-    public Uni<Boolean> fail(UUID id, String worker, String code, String message) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+    public Uni<Boolean> fail(Claimed job, String code, String message) {
+        return pool.withTransaction(tx -> endFailed(tx, job.id(), job.lease(), code, message));
+    }
+
+    private Uni<Boolean> endFailed(SqlClient tx, UUID id, String lease, String code, String message) {
+        return tx.preparedQuery("""
                         update conversions set status = 'failed', progress = 100, error_code = $3, error_message = $4,
-                            completed_at = now(), lease_owner = null, lease_until = null
+                            completed_at = now(), expires_at = now() + make_interval(secs => $5),
+                            lease_owner = null, lease_until = null
                         where id = $1 and lease_owner = $2 and status = 'processing'""")
-                .execute(Tuple.of(id, worker, code, message))
+                .execute(Tuple.of(id, lease, code, message, (double) config.retention().toSeconds()))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
                         : blobs.delete(tx, id, BlobStore.Role.INPUT)
                                 .chain(() -> notify(tx, STATUS_CHANNEL, id))
-                                .replaceWith(true)));
+                                .replaceWith(true));
     }
 
-    /** Gives a claimed job back untouched (this replica could not start it); the try does not count. */
-    public Uni<Void> release(UUID id, String worker) {
+    /**
+     * Gives a claimed job back untouched (this replica is stopping or could not start it); the
+     * try does not count. No work NOTIFY: other replicas pick it up on their next poll, so a
+     * replica that keeps giving work back cannot cause a storm of claims.
+     */
+    public Uni<Void> release(Claimed job) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         update conversions set status = 'pending', progress = 0, lease_owner = null, lease_until = null,
                             attempts = greatest(attempts - 1, 0)
                         where id = $1 and lease_owner = $2 and status = 'processing'""")
-                .execute(Tuple.of(id, worker))
-                .chain(() -> notify(tx, WORK_CHANNEL, id))
-                .chain(() -> notify(tx, STATUS_CHANNEL, id)));
+                .execute(Tuple.of(job.id(), job.lease()))
+                .chain(() -> notify(tx, STATUS_CHANNEL, job.id())));
     }
 
     /**
@@ -136,10 +183,11 @@ public class ConversionQueue {
                             error_message = case when attempts >= $1
                                 then 'processing was interrupted ' || attempts || ' times; giving up' end,
                             completed_at = case when attempts >= $1 then now() end,
+                            expires_at = case when attempts >= $1 then now() + make_interval(secs => $2) end,
                             lease_owner = null, lease_until = null
                         where status = 'processing' and lease_until < now()
                         returning id""")
-                .execute(Tuple.of(config.maxAttempts()))
+                .execute(Tuple.of(config.maxAttempts(), (double) config.retention().toSeconds()))
                 .chain(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID("id")));
@@ -148,7 +196,7 @@ public class ConversionQueue {
                 }));
     }
 
-    /** Deletes expired conversions; their blobs go with them (on delete cascade). */
+    /** Deletes ended conversions past their expiry; their blobs go with them (on delete cascade). */
     public Uni<Integer> purgeExpired() {
         return pool.preparedQuery("delete from conversions where expires_at < now()")
                 .execute()
@@ -184,8 +232,8 @@ public class ConversionQueue {
     private ConversionParams read(String params) {
         try {
             return json.readValue(params, ConversionParams.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored conversion parameters are unreadable", e);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalStateException("stored conversion parameters are unreadable: " + e.getMessage(), e);
         }
     }
 }

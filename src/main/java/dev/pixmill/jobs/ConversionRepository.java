@@ -7,13 +7,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
 
-/** Reads of conversions. Expired rows count as gone even before the purger deletes them. */
+/**
+ * Reads of conversions. Expired rows count as gone even before the purger deletes them; active
+ * ones (no expiry yet) are always visible to their owner.
+ */
 @ApplicationScoped
 public class ConversionRepository implements PanacheRepositoryBase<Conversion, UUID> {
 
     @WithSession
     public Uni<Conversion> findOwned(UUID id, String owner) {
-        return find("id = ?1 and owner = ?2 and expiresAt > current_timestamp", id, owner).firstResult();
+        return find("id = ?1 and owner = ?2 and (expiresAt is null or expiresAt > current_timestamp)", id, owner).firstResult();
     }
 
     @WithSession

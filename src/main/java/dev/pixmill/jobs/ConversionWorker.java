@@ -18,15 +18,19 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pulls conversions from the shared queue and runs them on the engine pool. It never claims more
  * than it has free engine threads, so claimed work starts at once and the rest stays pending for
  * other replicas. It wakes on NOTIFY (any replica enqueued), after each finished job, and on a
- * slow fallback poll.
+ * slow fallback poll; it renews the leases of running jobs and gives unfinished ones back when
+ * the replica stops.
  */
 @ApplicationScoped
 public class ConversionWorker {
@@ -46,6 +50,9 @@ public class ConversionWorker {
     EngineExecutor executor;
 
     @Inject
+    EngineConfig engineConfig;
+
+    @Inject
     ConversionEvents events;
 
     @Inject
@@ -55,29 +62,45 @@ public class ConversionWorker {
     JobsConfig config;
 
     @Inject
-    EngineConfig engineConfig;
-
-    @Inject
     Vertx vertx;
 
     private final String workerId = workerIdentity();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean pumping = new AtomicBoolean();
-    private final AtomicBoolean pumpAgain = new AtomicBoolean();
-    private volatile boolean running;
+    private final Map<UUID, ConversionQueue.Claimed> running = new ConcurrentHashMap<>();
+    /** Pump requests not yet served; only the caller that raises it from 0 runs claim rounds. */
+    private final AtomicInteger pumpRequests = new AtomicInteger();
+    private volatile boolean accepting;
     private long pollTimer = -1;
+    private long renewTimer = -1;
 
     void start(@Observes @Priority(100) StartupEvent event) {
-        running = true;
+        accepting = true;
         events.onWorkAvailable(this::pump);
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> pump());
+        renewTimer = vertx.setPeriodic(Math.max(1000, config.lease().toMillis() / 3), id -> renewLeases());
         pump();
     }
 
+    /** Stops claiming, lets running jobs finish for a grace period, then gives the rest back. */
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        if (pollTimer >= 0) {
-            vertx.cancelTimer(pollTimer);
+        accepting = false;
+        vertx.cancelTimer(pollTimer);
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        vertx.cancelTimer(renewTimer);
+        for (ConversionQueue.Claimed job : List.copyOf(running.values())) {
+            try {
+                queue.release(job).await().atMost(Duration.ofSeconds(5));
+                LOG.infof("gave conversion %s back to the queue at shutdown", job.id());
+            } catch (RuntimeException e) {
+                LOG.warnf("could not give conversion %s back (its lease will expire): %s", job.id(), e.getMessage());
+            }
         }
     }
 
@@ -85,52 +108,65 @@ public class ConversionWorker {
         return workerId;
     }
 
-    /** Claims as much work as there are free engine threads. Safe to call from anywhere, any time. */
+    /** Asks for a claim round. Safe to call from anywhere, any time; never runs two rounds at once. */
     public void pump() {
-        if (!running) {
-            return;
+        if (pumpRequests.getAndIncrement() == 0) {
+            claimRound();
         }
-        if (!pumping.compareAndSet(false, true)) {
-            pumpAgain.set(true);
-            return;
-        }
-        int free = executor.workers() - inFlight.get();
-        if (free <= 0) {
-            pumping.set(false);
+    }
+
+    private void claimRound() {
+        int served = pumpRequests.get();
+        int free = executor.workers() - running.size();
+        if (!accepting || free <= 0) {
+            endRound(served);
             return;
         }
         queue.claim(workerId, free).subscribe().with(claimed -> {
-            inFlight.addAndGet(claimed.size());
+            claimed.forEach(job -> running.put(job.id(), job));
             claimed.forEach(this::run);
-            pumping.set(false);
-            if (pumpAgain.getAndSet(false) && claimed.size() < free) {
-                pump();
-            }
+            endRound(served);
         }, failure -> {
-            pumping.set(false);
             LOG.warnf("claiming work failed: %s", failure.getMessage());
+            endRound(served);
         });
+    }
+
+    /** Another round if pump() was called while this one ran (a slot may have been freed). */
+    private void endRound(int served) {
+        if (pumpRequests.addAndGet(-served) != 0) {
+            claimRound();
+        }
     }
 
     private void run(ConversionQueue.Claimed job) {
         long started = System.nanoTime();
         blobs.get(job.id(), BlobStore.Role.INPUT)
-                .chain(input -> input == null
-                        ? queue.fail(job.id(), workerId, "input_missing", "the input of this conversion is gone")
-                                .replaceWith((EngineResult) null)
-                        : executor.submit(() -> engine.convert(input.data(), job.params().toSpec(engineTimeout())))
-                                .chain(result -> queue.complete(job.id(), workerId, result, Tokens.downloadToken())
-                                        .invoke(stored -> metrics.completed(job.inputFormat(), input.data().length, result,
-                                                System.nanoTime() - started))
-                                        .replaceWith(result)))
-                .onFailure(ServiceBusyException.class).recoverWithUni(busy -> queue.release(job.id(), workerId)
-                        .replaceWith((EngineResult) null))
-                .onFailure().recoverWithUni(failure -> failed(job, failure))
-                .eventually(() -> {
-                    inFlight.decrementAndGet();
+                .chain(input -> {
+                    if (input == null) {
+                        return queue.fail(job, "input_missing", "the input of this conversion is gone").replaceWithVoid();
+                    }
+                    // only the engine's verdict fails a job; a storage error leaves it to lease recovery
+                    return executor.submitClaimed(() -> engine.convert(input.data(), job.params().toSpec(engineConfig.timeout())))
+                            .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithUni(e -> failed(job, e))
+                            .chain(result -> result == null ? Uni.createFrom().voidItem()
+                                    : queue.complete(job, result, Tokens.downloadToken())
+                                            .invoke(stored -> {
+                                                if (stored) {
+                                                    metrics.completed(job.inputFormat(), input.data().length, result,
+                                                            System.nanoTime() - started);
+                                                }
+                                            })
+                                            .replaceWithVoid());
+                })
+                .onFailure(ServiceBusyException.class).recoverWithUni(busy -> queue.release(job))
+                .onFailure().invoke(e -> LOG.errorf(e, "conversion %s could not be recorded; its lease will expire "
+                        + "and it will be retried", job.id()))
+                .onTermination().invoke(() -> {
+                    running.remove(job.id());
                     pump();
                 })
-                .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure, "conversion %s could not be recorded", job.id()));
+                .subscribe().with(ignored -> { }, ignored -> { });
     }
 
     private Uni<EngineResult> failed(ConversionQueue.Claimed job, Throwable failure) {
@@ -144,13 +180,18 @@ public class ConversionWorker {
             code = "conversion_failed";
             message = "the image could not be converted";
         }
-        return queue.fail(job.id(), workerId, code, message)
+        return queue.fail(job, code, message)
                 .invoke(() -> metrics.failed(job.inputFormat(), job.params(), code))
                 .replaceWith((EngineResult) null);
     }
 
-    private java.time.Duration engineTimeout() {
-        return engineConfig.timeout();
+    private void renewLeases() {
+        if (running.isEmpty()) {
+            return;
+        }
+        queue.renew(List.copyOf(running.values())).subscribe().with(
+                held -> LOG.tracef("renewed %d leases", held),
+                failure -> LOG.warnf("renewing leases failed: %s", failure.getMessage()));
     }
 
     /** Names a replica in lease_owner, so an operator can tell who held a job. */

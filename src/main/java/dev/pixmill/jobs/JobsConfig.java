@@ -9,9 +9,13 @@ import java.time.Duration;
 @ConfigMapping(prefix = "pixmill.jobs")
 public interface JobsConfig {
 
-    /** How long a claim is valid; a replica that dies loses its claims after this. */
+    /** How long a claim is valid without renewal; a replica that dies loses its claims after this. */
     @WithDefault("2M")
     Duration lease();
+
+    /** How long a stopping replica lets running conversions finish before giving them back. */
+    @WithDefault("10S")
+    Duration shutdownGrace();
 
     /** A job whose lease expired this many times is failed rather than retried again. */
     @WithDefault("3")

@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -34,6 +35,9 @@ class QueueRecoveryTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    ConversionQueue queue;
 
     @Test
     void jobOfADeadReplicaIsRequeuedAndCompleted() throws Exception {
@@ -79,6 +83,54 @@ class QueueRecoveryTest {
         given().get("/api/v1/convert/{id}/status", id).then().statusCode(404);
     }
 
+    @Test
+    void leasesAreRenewedOnlyByTheirHolder() throws Exception {
+        UUID id = insertClaimedByDeadReplica(1);
+        var params = new ConversionParams(ImageFormat.PNG, 80, null, null, false, false,
+                new ImageLimits(20 << 20, 8000, 8000, 64, true));
+        assertThat(queue.renew(List.of(new ConversionQueue.Claimed(id, "someone-else", params, "png", 1)))
+                .await().indefinitely()).isZero();
+        assertThat(queue.renew(List.of(new ConversionQueue.Claimed(id, "dead-replica", params, "png", 1)))
+                .await().indefinitely()).isEqualTo(1);
+        long secondsLeft = pool.preparedQuery("select extract(epoch from lease_until - now())::bigint from conversions"
+                + " where id = $1").execute(Tuple.of(id)).await().indefinitely().iterator().next().getLong(0);
+        assertThat(secondsLeft).isGreaterThan(60); // from 10 s to a whole lease (2 min)
+        expireLease(id);
+        sweeper.recoverLeases().await().indefinitely();
+        awaitEnd(id.toString(), Map.of());
+    }
+
+    @Test
+    void anUnreadableJobFailsAloneInsteadOfBlockingTheQueue() {
+        UUID broken = UUID.randomUUID();
+        pool.preparedQuery("""
+                        insert into conversions (id, owner, status, params, input_format, input_size, output_format,
+                            created_at)
+                        values ($1, 'anon:127.0.0.1', 'pending', '{"output":"NOT_A_FORMAT"}', 'png', 1, 'png',
+                            now() - interval '1 day')""")
+                .execute(Tuple.of(broken)).await().indefinitely();
+        String good = given().multiPart("file", "a.png", TestImages.png(20, 20), "image/png").post("/api/v1/convert")
+                .then().statusCode(202).extract().path("id");
+        assertThat(awaitEnd(good).getString("status")).isEqualTo("completed");
+        JsonPath failed = awaitEnd(broken.toString(), Map.of());
+        assertThat(failed.getString("status")).isEqualTo("failed");
+        assertThat(failed.getString("error_message")).contains("unreadable");
+    }
+
+    @Test
+    void aLongBacklogIsNeitherHiddenNorPurged() {
+        UUID old = UUID.randomUUID();
+        // pending for two hours, longer than the retention: still the owner's, still to be done
+        pool.preparedQuery("""
+                        insert into conversions (id, owner, status, params, input_format, input_size, output_format,
+                            created_at)
+                        values ($1, 'anon:127.0.0.1', 'processing', '{}', 'png', 1, 'png', now() - interval '2 hours')""")
+                .execute(Tuple.of(old)).await().indefinitely();
+        sweeper.purgeExpired().await().indefinitely();
+        given().get("/api/v1/convert/{id}/status", old.toString()).then().statusCode(200);
+        pool.preparedQuery("delete from conversions where id = $1").execute(Tuple.of(old)).await().indefinitely();
+    }
+
     /** What a replica leaves behind when it dies mid-conversion: a processing row with its lease. */
     private UUID insertClaimedByDeadReplica(int attempts) throws Exception {
         UUID id = UUID.randomUUID();
@@ -89,9 +141,9 @@ class QueueRecoveryTest {
         String paramsJson = json.writeValueAsString(params);
         pool.withTransaction(tx -> tx.preparedQuery("""
                         insert into conversions (id, owner, status, params, input_filename, input_format, input_size,
-                            output_format, attempts, lease_owner, lease_until, started_at, expires_at)
+                            output_format, attempts, lease_owner, lease_until, started_at)
                         values ($1, $2, 'processing', $3, 'dead.png', 'png', $4, 'webp', $5, 'dead-replica',
-                            now() + interval '10 minutes', now(), now() + interval '1 hour')""")
+                            now() + interval '10 seconds', now())""")
                 .execute(Tuple.from(new Object[] { id, anonymousOwner, paramsJson,
                         (long) input.length, attempts }))
                 .chain(() -> tx.preparedQuery("insert into blobs (conversion_id, role, content_type, data)"
