@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.pixmill.error.ForbiddenException;
-import dev.pixmill.error.UnauthorizedException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -19,14 +17,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Key management for operators, guarded by the operator token. */
+/** Key management for operators, guarded by the operator token ({@link OperatorTokenFilter}). */
 @Path("/api/admin/keys")
+@OperatorOnly
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin")
 public class AdminKeyResource {
@@ -54,15 +52,11 @@ public class AdminKeyResource {
     ApiKeyService keys;
 
     @Inject
-    AdminConfig config;
-
-    @Inject
     ObjectMapper json;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(@RestHeader("Authorization") String authorization, CreateKeyRequest request) {
-        checkOperator(authorization);
+    public Uni<Response> create(CreateKeyRequest request) {
         CreateKeyRequest r = request == null ? new CreateKeyRequest(null, null, null) : request;
         String limits = r.limits() == null || r.limits().isNull() ? "{}" : r.limits().toString();
         return keys.create(r.name(), r.plan(), limits)
@@ -70,26 +64,13 @@ public class AdminKeyResource {
     }
 
     @GET
-    public Uni<List<KeyView>> list(@RestHeader("Authorization") String authorization) {
-        checkOperator(authorization);
+    public Uni<List<KeyView>> list() {
         return keys.list().map(all -> all.stream().map(k -> KeyView.of(k, null, json)).toList());
     }
 
     @DELETE
     @Path("/{id}")
-    public Uni<Response> revoke(@RestHeader("Authorization") String authorization, @PathParam("id") UUID id) {
-        checkOperator(authorization);
+    public Uni<Response> revoke(@PathParam("id") UUID id) {
         return keys.revoke(id).replaceWith(Response.noContent().build());
-    }
-
-    private void checkOperator(String authorization) {
-        String token = config.token().filter(t -> !t.isBlank())
-                .orElseThrow(() -> new ForbiddenException("admin_disabled",
-                        "the admin API is off: no operator token is configured (pixmill.admin.token)"));
-        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).strip() : "";
-        if (!Tokens.constantTimeEquals(token, presented)) {
-            throw new UnauthorizedException("invalid_operator_token", "a valid operator token is required");
-        }
     }
 }

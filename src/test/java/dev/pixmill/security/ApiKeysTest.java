@@ -47,6 +47,9 @@ class ApiKeysTest {
     void adminApiNeedsTheOperatorToken() {
         given().get("/api/admin/keys").then().statusCode(401).body("error", equalTo("invalid_operator_token"));
         given().header("Authorization", "Bearer wrong").get("/api/admin/keys").then().statusCode(401);
+        // refused before the body is even read
+        given().contentType("application/json").body("{broken").post("/api/admin/keys")
+                .then().statusCode(401).body("error", equalTo("invalid_operator_token"));
         given().header("Authorization", OPERATOR).contentType("application/json").body(Map.of("plan", "gold"))
                 .post("/api/admin/keys").then().statusCode(400).body("error", equalTo("invalid_parameter"));
     }
