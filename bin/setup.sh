@@ -36,7 +36,8 @@ find_jdk25() {
 }
 
 ensure_libvips() {
-  if ldconfig -p 2>/dev/null | grep -q 'libvips\.so\.42'; then return 0; fi
+  # grep without -q: with pipefail, -q quitting early could fail the pipeline
+  if ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null; then return 0; fi
   log "libvips42 is missing; installing it with apt"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
     && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -74,10 +75,14 @@ ensure_database() {
     log "cannot act as the postgres system user; assuming role $PIXMILL_DB_USER and its databases exist"
     return 0
   fi
+  # (Re)set login, createdb and password every time: a role left by an older set-up or created
+  # without a password would otherwise fail under scram-sha-256 authentication.
   psql_admin -c "do \$\$ begin
       if not exists (select from pg_roles where rolname = '$PIXMILL_DB_USER') then
-        create role \"$PIXMILL_DB_USER\" login createdb password '$PIXMILL_DB_PASSWORD';
-      end if; end \$\$;" >/dev/null
+        create role \"$PIXMILL_DB_USER\";
+      end if;
+      alter role \"$PIXMILL_DB_USER\" login createdb password '$PIXMILL_DB_PASSWORD';
+      end \$\$;" >/dev/null
   for db in "$@"; do
     if [ -z "$(psql_admin -tAc "select 1 from pg_database where datname = '$db'")" ]; then
       log "creating database $db"
