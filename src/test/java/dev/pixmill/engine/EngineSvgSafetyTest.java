@@ -71,6 +71,17 @@ class EngineSvgSafetyTest {
     }
 
     @Test
+    void foreignEncodingsAreRefusedBeforeLibrsvg() {
+        ImageEngine engine = new ImageEngine();
+        String utf7 = "<?xml version=\"1.0\" encoding=\"UTF-7\"?><svg xmlns=\"http://www.w3.org/2000/svg\" "
+                + "xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"10\" height=\"10\">"
+                + "+ADw-image xlink:href+AD0AIg-file:///etc/passwd+ACI-/+AD4-</svg>";
+        assertThatThrownBy(() -> engine.convert(utf7.getBytes(StandardCharsets.UTF_8),
+                Fixtures.spec(ImageFormat.PNG, null, null))).isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("UTF-7");
+    }
+
+    @Test
     void sniffsSvgAfterPrologue() {
         String s = "\uFEFF  <?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
                 + "\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg width=\"4\" height=\"4\"/>";
