@@ -19,6 +19,9 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 class ConvertErrorsTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL base;
+
     @Test
     void emptyFile() {
         upload(new byte[0]).then().statusCode(400).contentType("application/json").body("error", equalTo("empty_file"));
@@ -71,6 +74,19 @@ class ConvertErrorsTest {
         System.arraycopy(TestImages.jpeg(8, 8), 0, big, 0, 100);
         upload(big).then().statusCode(413).contentType("application/json").body("error", equalTo("file_too_large"))
                 .body("message", containsString("20 MB"));
+    }
+
+    @Test
+    void bodyOverTheHttpLimitGetsAJsonErrorToo() throws Exception {
+        byte[] huge = new byte[30 * 1024 * 1024];
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/v1/convert"))
+                .header("Content-Type", "multipart/form-data; boundary=x")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(huge)).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+        assertThat(response.body()).contains("\"error\":\"file_too_large\"").contains("20 MB");
     }
 
     @Test

@@ -1,0 +1,61 @@
+package dev.pixmill.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixmill.engine.EngineConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Requests whose declared body is over the HTTP limit are refused by Quarkus with an empty 413;
+ * this answers them first, with the JSON error every client of the API expects.
+ */
+@ApplicationScoped
+public class OversizeBodyResponder {
+
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size")
+    MemorySize maxBodySize;
+
+    @Inject
+    EngineConfig engineConfig;
+
+    @Inject
+    ObjectMapper json;
+
+    void register(@Observes Router router) throws JsonProcessingException {
+        long limit = maxBodySize.asLongValue();
+        String body = json.writeValueAsString(new ErrorBody("file_too_large", String.format(
+                "the request is larger than the file limit of %.0f MB", engineConfig.limits().maxBytes() / 1048576.0)));
+        router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> {
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length != null && parse(length) > limit) {
+                // HTTP/1: close once answered rather than read the rest of the body (not allowed in HTTP/2)
+                ctx.response().setStatusCode(413)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(body)
+                        .onComplete(done -> {
+                            if (ctx.request().version() != HttpVersion.HTTP_2) {
+                                ctx.request().connection().close();
+                            }
+                        });
+                return;
+            }
+            ctx.next();
+        });
+    }
+
+    private static long parse(String length) {
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1; // malformed: left to the HTTP layer
+        }
+    }
+}
