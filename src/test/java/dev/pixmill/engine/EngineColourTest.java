@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** CMYK, 16-bit and grey inputs become 8-bit sRGB; fixtures made once with the vips CLI. */
+/** Embedded profiles, CMYK, 16-bit and grey inputs become 8-bit sRGB; fixtures made once with the vips CLI. */
 class EngineColourTest {
 
     static ImageEngine engine;
@@ -31,6 +31,24 @@ class EngineColourTest {
         BufferedImage img = Fixtures.read(png);
         assertThat(img.getColorModel().getNumColorComponents()).isEqualTo(3);
         assertThat(img.getColorModel().getComponentSize(0)).isEqualTo(8);
+    }
+
+    @Test
+    void embeddedProfileIsConvertedToSrgbBeforeItIsStripped() throws Exception {
+        // left half sRGB red, right half sRGB green, stored as ProPhoto (ROMM) values with that
+        // profile embedded: (179,70,27) means pure red only through the profile
+        byte[] prophoto = resource("prophoto-rgb.jpg");
+        BufferedImage out = Fixtures.read(engine.convert(prophoto, Fixtures.spec(ImageFormat.PNG, null, null)).bytes());
+        // untransformed, red would come out as (179,70,27); JPEG artefacts of the wide-gamut
+        // fixture allow a few tens on the other channels
+        int red = out.getRGB(10, 32);
+        int green = out.getRGB(54, 32);
+        assertThat((red >> 16) & 0xff).isGreaterThan(240);
+        assertThat((red >> 8) & 0xff).isLessThan(50);
+        assertThat(red & 0xff).isLessThan(50);
+        assertThat((green >> 16) & 0xff).isLessThan(50);
+        assertThat((green >> 8) & 0xff).isBetween(185, 215);
+        assertThat(green & 0xff).isLessThan(50);
     }
 
     @Test

@@ -197,7 +197,12 @@ public final class Steps {
         }
     }
 
-    /** Any interpretation (CMYK, grey, 16-bit, LAB, ...) becomes 8-bit sRGB. */
+    /**
+     * Any colour space becomes 8-bit sRGB: through the embedded ICC profile when there is one
+     * (Display P3 phone photos, Adobe RGB, CMYK with a profile), else by interpretation (CMYK,
+     * grey, 16-bit, LAB, ...). Metadata stripping later removes the profile, so the pixels must
+     * already mean sRGB.
+     */
     public static final class ToSrgb implements Step {
         @Override
         public String name() {
@@ -206,6 +211,14 @@ public final class Steps {
 
         @Override
         public void run(PipelineContext ctx) {
+            if (Vips.hasIccProfile(ctx.image())) {
+                try {
+                    ctx.replaceImage(Vips.iccToSrgb(ctx.arena, ctx.image()));
+                } catch (VipsException e) {
+                    // a broken profile is ignored, as browsers do; the interpretation still applies
+                    LOG.debugf("embedded ICC profile unusable: %s", e.getMessage());
+                }
+            }
             try {
                 if (Vips.interpretation(ctx.image()) != Vips.INTERPRETATION_SRGB) {
                     ctx.replaceImage(Vips.colourspace(ctx.arena, ctx.image(), Vips.INTERPRETATION_SRGB));

@@ -86,6 +86,11 @@ public final class Vips {
     private static final MethodHandle SET_PROGRESS;
     private static final MethodHandle SET_KILL;
     private static final MethodHandle SIGNAL_CONNECT;
+    private static final MethodHandle GET_TYPEOF;
+    private static final MethodHandle ICC_TRANSFORM;
+    private static final MemorySegment ICC_PROFILE_FIELD = Arena.global().allocateFrom("icc-profile-data");
+    private static final MemorySegment SRGB_PROFILE = Arena.global().allocateFrom("srgb");
+    private static final MemorySegment EMBEDDED = Arena.global().allocateFrom("embedded");
     private static final MemorySegment EVAL_STUB;
     private static final MemorySegment EVAL_SIGNAL = Arena.global().allocateFrom("eval");
 
@@ -103,7 +108,7 @@ public final class Vips {
     static {
         SymbolLookup lib = null;
         Throwable failure = null;
-        MethodHandle[] h = new MethodHandle[39];
+        MethodHandle[] h = new MethodHandle[41];
         MemorySegment evalStub = MemorySegment.NULL;
         int srgb = 22;
         try {
@@ -171,6 +176,11 @@ public final class Vips {
             // gulong g_signal_connect_data(gpointer, const gchar *, GCallback, gpointer, GClosureNotify, GConnectFlags)
             h[38] = handle(l, "g_signal_connect_data",
                     FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+            // GType vips_image_get_typeof(const VipsImage *image, const char *name)
+            h[39] = handle(l, "vips_image_get_typeof", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+            // int vips_icc_transform(VipsImage *in, VipsImage **out, const char *output_profile, ...)
+            h[40] = handle(l, "vips_icc_transform",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 3);
             FunctionDescriptor evalFn = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS);
             LINKED_UPCALLS.add(shape(evalFn, -1));
             evalStub = LINKER.upcallStub(java.lang.invoke.MethodHandles.lookup().findStatic(Vips.class, "onEval",
@@ -239,6 +249,8 @@ public final class Vips {
         SET_PROGRESS = h[36];
         SET_KILL = h[37];
         SIGNAL_CONNECT = h[38];
+        GET_TYPEOF = h[39];
+        ICC_TRANSFORM = h[40];
         EVAL_STUB = evalStub;
     }
 
@@ -257,6 +269,31 @@ public final class Vips {
             }
         } catch (Throwable ignored) {
             // an exception escaping an upcall would crash the JVM
+        }
+    }
+
+    /** Whether the image carries an ICC profile. */
+    public static boolean hasIccProfile(MemorySegment image) {
+        try {
+            return (long) GET_TYPEOF.invokeExact(image, ICC_PROFILE_FIELD) != 0L;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Converts through the image's own (embedded) profile to sRGB, 8 bits; the result carries sRGB. */
+    public static MemorySegment iccToSrgb(Arena arena, MemorySegment image) {
+        try {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int rc = (int) ICC_TRANSFORM.invokeExact(image, out, SRGB_PROFILE, EMBEDDED, 1, MemorySegment.NULL);
+            if (rc != 0) {
+                throw failure("icc_transform");
+            }
+            return out.get(ADDRESS, 0);
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 
