@@ -1,16 +1,20 @@
 package dev.pixmill.convert;
 
-import io.smallrye.mutiny.Uni;
+import dev.pixmill.jobs.ConversionService;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.buffer.Buffer;
+import org.jboss.resteasy.reactive.RestMulti;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /** Result downloads. The token is the capability: whoever has it may download, until expiry. */
 @Path("/api/v1/download")
@@ -23,13 +27,16 @@ public class DownloadResource {
     @GET
     @Path("/{token}")
     @Operation(summary = "Download a conversion result")
-    public Uni<Response> download(@PathParam("token") String token) {
-        return service.download(token).map(result -> Response.ok(result.bytes(), result.contentType())
-                .header("Content-Length", result.bytes().length)
-                .header("Content-Disposition", contentDisposition(result.filename()))
-                .header("Cache-Control", "private, max-age=0")
-                .header("X-Content-Type-Options", "nosniff")
-                .build());
+    public Multi<Buffer> download(@PathParam("token") String token) {
+        // headers come from the lookup, so an unknown token is still a JSON 404 before any byte
+        return RestMulti.fromUniResponse(service.download(token), ConversionService.Result::body,
+                result -> Map.of(
+                        "Content-Type", List.of(result.contentType()),
+                        "Content-Length", List.of(String.valueOf(result.size())),
+                        "Content-Disposition", List.of(contentDisposition(result.filename())),
+                        "Cache-Control", List.of("private, max-age=0"),
+                        "X-Content-Type-Options", List.of("nosniff")),
+                result -> 200);
     }
 
     /** ASCII fallback in {@code filename}, the real name in {@code filename*} (RFC 6266). */

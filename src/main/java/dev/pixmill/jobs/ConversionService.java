@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,8 +30,8 @@ import java.util.function.Function;
 @ApplicationScoped
 public class ConversionService {
 
-    /** A finished result ready to be sent. */
-    public record Result(Conversion conversion, String contentType, byte[] bytes, String filename) {
+    /** A finished result ready to be sent: its bytes come as a stream of pieces. */
+    public record Result(Conversion conversion, String contentType, long size, Multi<Buffer> body, String filename) {
     }
 
     @Inject
@@ -106,9 +107,10 @@ public class ConversionService {
     public Uni<Result> download(String token) {
         return conversions.findDownloadable(token)
                 .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
-                .chain(c -> blobs.get(c.id, BlobStore.Role.OUTPUT)
+                .chain(c -> blobs.info(c.id, BlobStore.Role.OUTPUT)
                         .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
-                        .map(blob -> new Result(c, blob.contentType(), blob.data(), resultFilename(c))));
+                        .map(blob -> new Result(c, blob.contentType(), blob.size(),
+                                blobs.stream(c.id, BlobStore.Role.OUTPUT, blob.size()), resultFilename(c))));
     }
 
     /** {@code photo.png} converted to webp downloads as {@code photo.webp}. */

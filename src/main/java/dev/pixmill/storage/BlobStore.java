@@ -1,5 +1,7 @@
 package dev.pixmill.storage;
 
+import io.netty.buffer.Unpooled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,6 +31,13 @@ public class BlobStore {
     public record Blob(String contentType, byte[] data) {
     }
 
+    /** What a blob is, without its bytes. */
+    public record BlobInfo(String contentType, long size) {
+    }
+
+    /** Downloads are sent in pieces of this size, so a large result never sits whole in memory. */
+    static final int CHUNK_BYTES = 1 << 20;
+
     @Inject
     Pool pool;
 
@@ -37,7 +46,8 @@ public class BlobStore {
                         insert into blobs (conversion_id, role, content_type, data) values ($1, $2, $3, $4)
                         on conflict (conversion_id, role) do update set content_type = excluded.content_type,
                             data = excluded.data, created_at = now()""")
-                .execute(Tuple.of(conversionId, role.db(), contentType, Buffer.buffer(data)))
+                // wrapped, not copied: the client copies it once into the socket buffer
+                .execute(Tuple.of(conversionId, role.db(), contentType, Buffer.buffer(Unpooled.wrappedBuffer(data))))
                 .replaceWithVoid();
     }
 
@@ -52,6 +62,41 @@ public class BlobStore {
                     Row row = it.next();
                     return new Blob(row.getString("content_type"), row.getBuffer("data").getBytes());
                 });
+    }
+
+    public Uni<BlobInfo> info(UUID conversionId, Role role) {
+        // octet_length of an EXTERNAL (uncompressed) value is read from its TOAST pointer
+        return pool.preparedQuery("select content_type, octet_length(data) as size from blobs"
+                        + " where conversion_id = $1 and role = $2")
+                .execute(Tuple.of(conversionId, role.db()))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row row = it.next();
+                    return new BlobInfo(row.getString("content_type"), row.getLong("size"));
+                });
+    }
+
+    /**
+     * The bytes in pieces of {@link #CHUNK_BYTES}, read one after the other as the consumer asks
+     * for them; substring() of an EXTERNAL value reads only the TOAST chunks it covers.
+     */
+    public Multi<Buffer> stream(UUID conversionId, Role role, long size) {
+        long pieces = (size + CHUNK_BYTES - 1) / CHUNK_BYTES;
+        return Multi.createFrom().range(0, (int) pieces)
+                .onItem().transformToUniAndConcatenate(i -> pool
+                        .preparedQuery("select substring(data from $3 for $4) as piece from blobs"
+                                + " where conversion_id = $1 and role = $2")
+                        .execute(Tuple.of(conversionId, role.db(), (int) ((long) i * CHUNK_BYTES + 1), CHUNK_BYTES))
+                        .map(rows -> {
+                            var it = rows.iterator();
+                            if (!it.hasNext()) {
+                                throw new IllegalStateException("blob " + conversionId + " disappeared while streaming");
+                            }
+                            return it.next().getBuffer("piece").getDelegate();
+                        }));
     }
 
     public Uni<Void> delete(SqlClient tx, UUID conversionId, Role role) {

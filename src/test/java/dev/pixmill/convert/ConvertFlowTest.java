@@ -81,6 +81,32 @@ class ConvertFlowTest {
     }
 
     @Test
+    void largeResultsArriveWholeThroughTheStreamedDownload() throws Exception {
+        // lossless to BMP: 1200x1200x3 = 4.3 MB, five 1 MB pieces; every pixel must survive
+        BufferedImage noise = new BufferedImage(1200, 1200, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(1);
+        for (int y = 0; y < 1200; y++) {
+            for (int x = 0; x < 1200; x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        String id = given().multiPart("file", "noise.png", TestImages.encode(noise, "png"), "image/png")
+                .multiPart("output_format", "bmp").post("/api/v1/convert").then().statusCode(202).extract().path("id");
+        JsonPath status = awaitEnd(id);
+        Response response = given().get(status.getString("download_url"));
+        byte[] bmp = response.asByteArray();
+        assertThat(bmp.length).isGreaterThan(4 * 1024 * 1024).isEqualTo(Integer.parseInt(response.header("Content-Length")));
+        BufferedImage back = ImageIO.read(new ByteArrayInputStream(bmp));
+        for (int y = 0; y < 1200; y++) {
+            for (int x = 0; x < 1200; x++) {
+                if ((back.getRGB(x, y) & 0xffffff) != (noise.getRGB(x, y) & 0xffffff)) {
+                    throw new AssertionError("pixel " + x + "," + y + " differs");
+                }
+            }
+        }
+    }
+
+    @Test
     void oneSideAloneKeepsTheAspectRatioAndNeverUpscales() {
         byte[] input = TestImages.jpeg(400, 300);
         String byHeight = given().multiPart("file", "a.jpg", input, "image/jpeg").multiPart("height", "150")
