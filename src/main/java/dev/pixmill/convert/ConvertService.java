@@ -6,7 +6,9 @@ import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.BadRequestException;
 import dev.pixmill.error.NotFoundException;
 import dev.pixmill.error.PayloadTooLargeException;
+import dev.pixmill.fetch.FetchConfig;
 import dev.pixmill.fetch.UrlFetcher;
+import dev.pixmill.jobs.IntakeBudget;
 import dev.pixmill.jobs.Conversion;
 import dev.pixmill.jobs.ConversionService;
 import dev.pixmill.security.Caller;
@@ -67,6 +69,12 @@ public class ConvertService {
     @Inject
     Vertx vertx;
 
+    @Inject
+    IntakeBudget intake;
+
+    @Inject
+    FetchConfig fetchConfig;
+
     public Uni<Conversion> fromUpload(Caller caller, Upload upload, Map<String, String> params) {
         if (upload == null) {
             throw new BadRequestException("missing_file", "the multipart field 'file' with the image is required");
@@ -76,7 +84,8 @@ public class ConvertService {
             throw new BadRequestException("empty_file", "the uploaded file is empty");
         }
         checkSize(upload.size());
-        return upload.read(vertx).chain(bytes -> submit(caller, bytes, upload.filename(), options));
+        return intake.within(upload.size(),
+                () -> upload.read(vertx).chain(bytes -> submit(caller, bytes, upload.filename(), options)));
     }
 
     public Uni<Conversion> fromUrl(Caller caller, JsonNode body) {
@@ -90,13 +99,14 @@ public class ConvertService {
             throw new BadRequestException("missing_url", "the field 'url' is required");
         }
         ConvertOptions options = ConvertOptions.parse(params, config);
-        return fetcher.fetch(url.strip()).chain(fetched -> {
+        // the size is known only once fetched: reserve the most a fetch may bring
+        return intake.within(fetchConfig.maxBytes(), () -> fetcher.fetch(url.strip()).chain(fetched -> {
             checkSize(fetched.bytes().length);
             if (fetched.bytes().length == 0) {
                 throw new BadRequestException("empty_file", "the URL answered with an empty body");
             }
             return submit(caller, fetched.bytes(), fetched.filename(), options);
-        });
+        }));
     }
 
     public Uni<Conversion> status(Caller caller, String id) {

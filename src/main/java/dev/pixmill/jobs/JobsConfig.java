@@ -3,7 +3,10 @@ package dev.pixmill.jobs;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import io.quarkus.runtime.configuration.MemorySize;
+
 import java.time.Duration;
+import java.util.Optional;
 
 /** How conversions are queued, leased, retried and kept. */
 @ConfigMapping(prefix = "pixmill.jobs")
@@ -32,6 +35,12 @@ public interface JobsConfig {
     /** Pending conversions (all replicas) above which new ones are refused with 503. */
     @WithDefault("2000")
     int maxPending();
+
+    /**
+     * Input bytes held in memory at once while uploads and fetched files are taken in; default a
+     * quarter of the maximum heap. Requests over it are refused with 503 and Retry-After.
+     */
+    Optional<MemorySize> intakeBudget();
 
     /** How often expired leases are re-queued and expired results purged (cron-free interval). */
     @WithDefault("15s")
