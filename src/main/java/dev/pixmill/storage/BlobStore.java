@@ -6,12 +6,14 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Input and output bytes of conversions, in PostgreSQL so that any replica can serve them.
@@ -54,14 +56,8 @@ public class BlobStore {
     public Uni<Blob> get(UUID conversionId, Role role) {
         return pool.preparedQuery("select content_type, data from blobs where conversion_id = $1 and role = $2")
                 .execute(Tuple.of(conversionId, role.db()))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return null;
-                    }
-                    Row row = it.next();
-                    return new Blob(row.getString("content_type"), row.getBuffer("data").getBytes());
-                });
+                .map(rows -> firstOrNull(rows, row -> new Blob(row.getString("content_type"),
+                        row.getBuffer("data").getBytes())));
     }
 
     public Uni<BlobInfo> info(UUID conversionId, Role role) {
@@ -69,14 +65,7 @@ public class BlobStore {
         return pool.preparedQuery("select content_type, octet_length(data) as size from blobs"
                         + " where conversion_id = $1 and role = $2")
                 .execute(Tuple.of(conversionId, role.db()))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return null;
-                    }
-                    Row row = it.next();
-                    return new BlobInfo(row.getString("content_type"), row.getLong("size"));
-                });
+                .map(rows -> firstOrNull(rows, row -> new BlobInfo(row.getString("content_type"), row.getLong("size"))));
     }
 
     /**
@@ -91,12 +80,17 @@ public class BlobStore {
                                 + " where conversion_id = $1 and role = $2")
                         .execute(Tuple.of(conversionId, role.db(), (int) ((long) i * CHUNK_BYTES + 1), CHUNK_BYTES))
                         .map(rows -> {
-                            var it = rows.iterator();
-                            if (!it.hasNext()) {
+                            Buffer piece = firstOrNull(rows, row -> row.getBuffer("piece").getDelegate());
+                            if (piece == null) {
                                 throw new IllegalStateException("blob " + conversionId + " disappeared while streaming");
                             }
-                            return it.next().getBuffer("piece").getDelegate();
+                            return piece;
                         }));
+    }
+
+    private static <T> T firstOrNull(RowSet<Row> rows, Function<Row, T> mapper) {
+        var it = rows.iterator();
+        return it.hasNext() ? mapper.apply(it.next()) : null;
     }
 
     public Uni<Void> delete(SqlClient tx, UUID conversionId, Role role) {

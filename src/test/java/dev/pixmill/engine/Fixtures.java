@@ -1,6 +1,7 @@
 package dev.pixmill.engine;
 
 import dev.pixmill.engine.vips.Vips;
+import dev.pixmill.support.TestImages;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -14,10 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
-/** Test images made in the test itself: nothing binary is committed. */
+/** Test images, made in the test itself where Java can (the rest are in src/test/resources/fixtures). */
 final class Fixtures {
 
     static final int W = 96;
@@ -149,41 +149,9 @@ final class Fixtures {
         }
     }
 
-    /** A valid PNG signature + IHDR (correct CRC) claiming width×height, then IEND: a pixel bomb. */
+    /** A well-formed PNG whose header claims width×height: a pixel bomb. */
     static byte[] pngHeaderClaiming(int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        byte[] ihdr = new byte[13];
-        putInt(ihdr, 0, width);
-        putInt(ihdr, 4, height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = 2; // RGB
-        chunk(out, "IHDR", ihdr);
-        chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] len = new byte[4];
-        putInt(len, 0, data.length);
-        out.writeBytes(len);
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        byte[] c = new byte[4];
-        putInt(c, 0, (int) crc.getValue());
-        out.writeBytes(c);
-    }
-
-    private static void putInt(byte[] b, int off, int v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
+        return TestImages.pngBomb(width, height);
     }
 
     /** Fully decodes with libvips (not for BMP/ICO, whose loader is blocked) → {width, pageHeight, pages}. */

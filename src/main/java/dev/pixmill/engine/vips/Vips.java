@@ -274,27 +274,13 @@ public final class Vips {
 
     /** Whether the image carries an ICC profile. */
     public static boolean hasIccProfile(MemorySegment image) {
-        try {
-            return (long) GET_TYPEOF.invokeExact(image, ICC_PROFILE_FIELD) != 0L;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return invoke(() -> (long) GET_TYPEOF.invokeExact(image, ICC_PROFILE_FIELD)) != 0L;
     }
 
     /** Converts through the image's own (embedded) profile to sRGB, 8 bits; the result carries sRGB. */
     public static MemorySegment iccToSrgb(Arena arena, MemorySegment image) {
-        try {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) ICC_TRANSFORM.invokeExact(image, out, SRGB_PROFILE, EMBEDDED, 1, MemorySegment.NULL);
-            if (rc != 0) {
-                throw failure("icc_transform");
-            }
-            return out.get(ADDRESS, 0);
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return newImage(arena, "icc_transform",
+                out -> (int) ICC_TRANSFORM.invokeExact(image, out, SRGB_PROFILE, EMBEDDED, 1, MemorySegment.NULL));
     }
 
     /**
@@ -452,6 +438,34 @@ public final class Vips {
         return new VipsException(op, takeError());
     }
 
+    /** A native call, with whatever it throws turned unchecked (VipsExceptions pass as they are). */
+    @FunctionalInterface
+    private interface NativeCall<T> {
+        T call() throws Throwable;
+    }
+
+    private static <T> T invoke(NativeCall<T> call) {
+        try {
+            return call.call();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** An operation that returns 0 and writes a new image reference to its out-parameter. */
+    @FunctionalInterface
+    private interface ImageOperation {
+        int call(MemorySegment out) throws Throwable;
+    }
+
+    private static MemorySegment newImage(Arena arena, String op, ImageOperation operation) {
+        MemorySegment out = arena.allocate(ADDRESS);
+        if (invoke(() -> operation.call(out)) != 0) {
+            throw failure(op);
+        }
+        return out.get(ADDRESS, 0);
+    }
+
     private static MemorySegment checkImage(MemorySegment image, String op) {
         if (image.equals(MemorySegment.NULL)) {
             throw failure(op);
@@ -472,30 +486,16 @@ public final class Vips {
      */
     public static MemorySegment newFromBuffer(Arena arena, MemorySegment buf, String options) {
         ensureInitialized();
-        try {
-            MemorySegment img = (MemorySegment) NEW_FROM_BUFFER.invokeExact(buf, buf.byteSize(),
-                    arena.allocateFrom(options), MemorySegment.NULL);
-            return checkImage(img, "new_from_buffer");
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return checkImage(invoke(() -> (MemorySegment) NEW_FROM_BUFFER.invokeExact(buf, buf.byteSize(),
+                arena.allocateFrom(options), MemorySegment.NULL)), "new_from_buffer");
     }
 
     /** A new image holding a copy of uchar pixels, interleaved, {@code bands} per pixel. */
     public static MemorySegment newFromMemoryCopy(Arena arena, byte[] pixels, int width, int height, int bands) {
         ensureInitialized();
-        try {
-            MemorySegment data = buffer(arena, pixels);
-            MemorySegment img = (MemorySegment) NEW_FROM_MEMORY_COPY.invokeExact(data, (long) pixels.length,
-                    width, height, bands, FORMAT_UCHAR);
-            return checkImage(img, "new_from_memory_copy");
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment data = buffer(arena, pixels);
+        return checkImage(invoke(() -> (MemorySegment) NEW_FROM_MEMORY_COPY.invokeExact(data, (long) pixels.length,
+                width, height, bands, FORMAT_UCHAR)), "new_from_memory_copy");
     }
 
     /**
@@ -506,53 +506,28 @@ public final class Vips {
     public static MemorySegment thumbnailBuffer(Arena arena, MemorySegment buf, int width, int height, int size,
             boolean noRotate, String loaderOptions) {
         ensureInitialized();
-        try {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) THUMBNAIL_BUFFER.invokeExact(buf, buf.byteSize(), out, width,
-                    arena.allocateFrom("height"), height,
-                    arena.allocateFrom("size"), size,
-                    arena.allocateFrom("no_rotate"), noRotate ? 1 : 0,
-                    arena.allocateFrom("option_string"), arena.allocateFrom(loaderOptions == null ? "" : loaderOptions),
-                    MemorySegment.NULL);
-            if (rc != 0) {
-                throw failure("thumbnail_buffer");
-            }
-            return out.get(ADDRESS, 0);
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return newImage(arena, "thumbnail_buffer", out -> (int) THUMBNAIL_BUFFER.invokeExact(buf, buf.byteSize(), out,
+                width,
+                arena.allocateFrom("height"), height,
+                arena.allocateFrom("size"), size,
+                arena.allocateFrom("no_rotate"), noRotate ? 1 : 0,
+                arena.allocateFrom("option_string"), arena.allocateFrom(loaderOptions == null ? "" : loaderOptions),
+                MemorySegment.NULL));
     }
 
     /** {@code vips_thumbnail_image}: fit an image already in memory inside width×height. */
     public static MemorySegment thumbnailImage(Arena arena, MemorySegment in, int width, int height, int size,
             boolean noRotate) {
         ensureInitialized();
-        try {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) THUMBNAIL_IMAGE.invokeExact(in, out, width,
-                    arena.allocateFrom("height"), height,
-                    arena.allocateFrom("size"), size,
-                    arena.allocateFrom("no_rotate"), noRotate ? 1 : 0,
-                    MemorySegment.NULL);
-            if (rc != 0) {
-                throw failure("thumbnail_image");
-            }
-            return out.get(ADDRESS, 0);
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return newImage(arena, "thumbnail_image", out -> (int) THUMBNAIL_IMAGE.invokeExact(in, out, width,
+                arena.allocateFrom("height"), height,
+                arena.allocateFrom("size"), size,
+                arena.allocateFrom("no_rotate"), noRotate ? 1 : 0,
+                MemorySegment.NULL));
     }
 
     private static int intGetter(MethodHandle h, MemorySegment image) {
-        try {
-            return (int) h.invokeExact(image);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return invoke(() -> (int) h.invokeExact(image));
     }
 
     public static int width(MemorySegment image) {
@@ -589,72 +564,33 @@ public final class Vips {
 
     /** {@code vips_colourspace} to the given interpretation; a new reference. */
     public static MemorySegment colourspace(Arena arena, MemorySegment in, int interpretation) {
-        try {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) COLOURSPACE.invokeExact(in, out, interpretation, MemorySegment.NULL);
-            if (rc != 0) {
-                throw failure("colourspace");
-            }
-            return out.get(ADDRESS, 0);
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return newImage(arena, "colourspace",
+                out -> (int) COLOURSPACE.invokeExact(in, out, interpretation, MemorySegment.NULL));
     }
 
     /** {@code vips_cast} to a band format; a new reference. */
     public static MemorySegment cast(Arena arena, MemorySegment in, int bandFormat) {
-        try {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) CAST.invokeExact(in, out, bandFormat, MemorySegment.NULL);
-            if (rc != 0) {
-                throw failure("cast");
-            }
-            return out.get(ADDRESS, 0);
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return newImage(arena, "cast", out -> (int) CAST.invokeExact(in, out, bandFormat, MemorySegment.NULL));
     }
 
     /** {@code vips_flatten} onto the given background (one value per non-alpha band). */
     public static MemorySegment flatten(Arena arena, MemorySegment in, double... background) {
-        MemorySegment array = MemorySegment.NULL;
+        MemorySegment values = arena.allocateFrom(JAVA_DOUBLE, background);
+        MemorySegment array = invoke(() -> (MemorySegment) ARRAY_DOUBLE_NEW.invokeExact(values, background.length));
         try {
-            MemorySegment values = arena.allocateFrom(JAVA_DOUBLE, background);
-            array = (MemorySegment) ARRAY_DOUBLE_NEW.invokeExact(values, background.length);
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) FLATTEN.invokeExact(in, out, arena.allocateFrom("background"), array, MemorySegment.NULL);
-            if (rc != 0) {
-                throw failure("flatten");
-            }
-            return out.get(ADDRESS, 0);
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
+            return newImage(arena, "flatten", out -> (int) FLATTEN.invokeExact(in, out,
+                    arena.allocateFrom("background"), array, MemorySegment.NULL));
         } finally {
-            if (!array.equals(MemorySegment.NULL)) {
-                try {
-                    AREA_UNREF.invokeExact(array);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-            }
+            invoke(() -> {
+                AREA_UNREF.invokeExact(array);
+                return null;
+            });
         }
     }
 
     /** Renders the image into memory (so it can be read or saved more than once); a new reference. */
     public static MemorySegment copyMemory(MemorySegment in) {
-        try {
-            return checkImage((MemorySegment) COPY_MEMORY.invokeExact(in), "copy_memory");
-        } catch (VipsException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return checkImage(invoke(() -> (MemorySegment) COPY_MEMORY.invokeExact(in)), "copy_memory");
     }
 
     /** Encodes with a suffix such as {@code ".webp[Q=80,strip]"}; the native buffer is freed. */
