@@ -16,7 +16,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -94,7 +93,7 @@ public class ConversionService {
         Context context = Objects.requireNonNull(Vertx.currentContext(), "watch must start on a Vert.x context");
         Multi<Object> triggers = Multi.createBy().merging().streams(
                 events.changes().filter(id::equals).map(x -> (Object) x),
-                Multi.createFrom().ticks().every(Duration.ofSeconds(2)).map(x -> (Object) x));
+                Multi.createFrom().ticks().every(config.statusRecheck()).map(x -> (Object) x));
         AtomicReference<String> last = new AtomicReference<>();
         return Multi.createBy().concatenating().streams(Multi.createFrom().item((Object) id), triggers)
                 // re-read on the request's own context: Hibernate Reactive sessions are bound to it

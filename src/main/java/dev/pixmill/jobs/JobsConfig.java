@@ -28,6 +28,13 @@ public interface JobsConfig {
     @WithDefault("1S")
     Duration pollInterval();
 
+    /**
+     * How often an open SSE stream re-reads its conversion even without a notification; a
+     * safety net only, changes normally arrive by NOTIFY within milliseconds.
+     */
+    @WithDefault("2S")
+    Duration statusRecheck();
+
     /** How long results (and their rows) are kept after completion. */
     @WithDefault("1H")
     Duration retention();

@@ -5,18 +5,31 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 /**
  * Production defaults that the other tests relax: URL fetching refuses loopback, a full backlog
- * answers 503 with Retry-After, and without an operator token the admin API is off.
+ * answers 503 with Retry-After, and without an operator token the admin API is off. SSE streams
+ * get no fallback re-read here, so status changes can only arrive by NOTIFY.
  */
 @QuarkusTest
 @TestProfile(RestrictedProfileTest.Defaults.class)
@@ -26,7 +39,7 @@ class RestrictedProfileTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pixmill.fetch.allow-private", "false", "pixmill.jobs.max-pending", "0",
-                    "pixmill.admin.token", "");
+                    "pixmill.admin.token", "", "pixmill.jobs.status-recheck", "1H");
         }
     }
 
@@ -47,6 +60,65 @@ class RestrictedProfileTest {
         given().multiPart("file", "a.png", TestImages.png(16, 16), "image/png").post("/api/v1/convert")
                 .then().statusCode(503).header("Retry-After", notNullValue()).body("error", equalTo("service_busy"));
     }
+
+    @Test
+    void aChangeMadeByAnotherReplicaReachesTheStreamByNotify() throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection other = DriverManager.getConnection(jdbcUrl, user, password)) {
+            // a job that another replica is working on
+            try (PreparedStatement insert = other.prepareStatement("""
+                    insert into conversions (id, owner, status, params, input_format, input_size, output_format,
+                        lease_owner, lease_until, progress)
+                    values (?, 'anon:127.0.0.1', 'processing', '{}', 'png', 10, 'webp', 'other-replica',
+                        now() + interval '10 minutes', 10)""")) {
+                insert.setObject(1, id);
+                insert.executeUpdate();
+            }
+            HttpClient client = HttpClient.newHttpClient();
+            CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base + "api/v1/convert/" + id + "/events")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            var lines = stream.get(10, TimeUnit.SECONDS).body().iterator();
+            assertThat(nextData(lines)).contains("\"status\":\"processing\"");
+
+            // the other replica finishes: its own connection, its own transaction, a NOTIFY
+            try (PreparedStatement done = other.prepareStatement("""
+                    update conversions set status = 'completed', progress = 100, output_size = 5, output_width = 1,
+                        output_height = 1, download_token = 'tok-' || id, completed_at = now(),
+                        expires_at = now() + interval '1 hour', lease_owner = null, lease_until = null
+                    where id = ?""");
+                 PreparedStatement notify = other.prepareStatement("select pg_notify('pixmill_status', ?)")) {
+                done.setObject(1, id);
+                done.executeUpdate();
+                notify.setString(1, id.toString());
+                notify.execute();
+            }
+            // no fallback re-read in this profile: only the notification can bring this
+            assertThat(CompletableFuture.supplyAsync(() -> nextData(lines)).get(10, TimeUnit.SECONDS))
+                    .contains("\"status\":\"completed\"");
+            assertThat(CompletableFuture.supplyAsync(() -> nextData(lines)).get(10, TimeUnit.SECONDS))
+                    .as("the stream ends after the final state, with no further event").isEmpty();
+        }
+    }
+
+    private static String nextData(java.util.Iterator<String> lines) {
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("data:")) {
+                return line;
+            }
+        }
+        return "";
+    }
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String user;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String password;
 
     @Test
     void adminApiIsOffWithoutAToken() {
