@@ -1,10 +1,16 @@
 package dev.pixmill.convert;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.jobs.ConversionParams;
 import dev.pixmill.support.TestImages;
+import io.restassured.path.json.JsonPath;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.pixmill.support.Conversions.awaitEnd;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -29,7 +36,8 @@ import static org.hamcrest.Matchers.notNullValue;
 /**
  * Production defaults that the other tests relax: URL fetching refuses loopback, a full backlog
  * answers 503 with Retry-After, and without an operator token the admin API is off. SSE streams
- * get no fallback re-read here, so status changes can only arrive by NOTIFY.
+ * get no fallback re-read and workers no fallback poll here, so status changes and new work can
+ * only arrive by NOTIFY.
  */
 @QuarkusTest
 @TestProfile(RestrictedProfileTest.Defaults.class)
@@ -39,7 +47,7 @@ class RestrictedProfileTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pixmill.fetch.allow-private", "false", "pixmill.jobs.max-pending", "0",
-                    "pixmill.admin.token", "", "pixmill.jobs.status-recheck", "1H");
+                    "pixmill.admin.token", "", "pixmill.jobs.status-recheck", "1H", "pixmill.jobs.poll-interval", "1H");
         }
     }
 
@@ -101,6 +109,38 @@ class RestrictedProfileTest {
         }
     }
 
+    @Test
+    void workEnqueuedByAnotherReplicaIsPickedUpByNotify() throws Exception {
+        UUID id = UUID.randomUUID();
+        byte[] png = TestImages.png(50, 40);
+        try (Connection other = DriverManager.getConnection(jdbcUrl, user, password)) {
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement("""
+                    insert into conversions (id, owner, status, params, input_format, input_size, output_format)
+                    values (?, 'anon:127.0.0.1', 'pending', ?, 'png', ?, 'webp')""");
+                 PreparedStatement blob = other.prepareStatement(
+                         "insert into blobs (conversion_id, role, content_type, data) values (?, 'input', 'image/png', ?)");
+                 PreparedStatement notify = other.prepareStatement("select pg_notify('pixmill_work', ?)")) {
+                insert.setObject(1, id);
+                insert.setString(2, json.writeValueAsString(new ConversionParams(ImageFormat.WEBP, 80, 25, null, false,
+                        false, new ImageLimits(20 << 20, 8000, 8000, 64, true))));
+                insert.setLong(3, png.length);
+                insert.executeUpdate();
+                blob.setObject(1, id);
+                blob.setBytes(2, png);
+                blob.executeUpdate();
+                notify.setString(1, id.toString());
+                notify.execute();
+            }
+            other.commit();
+        }
+        // no fallback poll in this profile: only the work notification can start it
+        JsonPath status = awaitEnd(id.toString(), Map.of());
+        assertThat(status.getString("status")).isEqualTo("completed");
+        assertThat(status.getInt("width")).isEqualTo(25);
+        assertThat(status.getInt("height")).isEqualTo(20);
+    }
+
     private static String nextData(java.util.Iterator<String> lines) {
         while (lines.hasNext()) {
             String line = lines.next();
@@ -110,6 +150,9 @@ class RestrictedProfileTest {
         }
         return "";
     }
+
+    @Inject
+    ObjectMapper json;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
