@@ -39,6 +39,12 @@ class OperationsTest {
     void openApiDescribesTheConversionApi() {
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body(containsString("/api/v1/convert/{id}/status"))
-                .body(containsString("/api/v1/download/{token}"));
+                .body(containsString("/api/v1/download/{token}"))
+                // clients read the parameter names they must send from here
+                .body("components.schemas.ConvertForm.properties.file.format", equalTo("binary"))
+                .body("components.schemas.ConvertForm.properties.output_format.type", equalTo("string"))
+                .body("components.schemas.ConvertForm.properties.keep_metadata.type", equalTo("boolean"))
+                .body("components.schemas.ConvertUrlRequest.properties.optimize_for.type", equalTo("string"))
+                .body("components.schemas.ConversionStatusView.properties.download_url.type", equalTo("string"));
     }
 }

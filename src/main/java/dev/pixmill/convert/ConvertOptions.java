@@ -30,8 +30,9 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
         }
         Preset preset = null;
         if (present(p.get("optimize_for"))) {
-            preset = Preset.byId(p.get("optimize_for")).orElseThrow(() -> new BadRequestException("invalid_parameter",
-                    "optimize_for must be one of the presets listed at /api/v1/presets, not '" + p.get("optimize_for") + "'"));
+            String name = p.get("optimize_for");
+            preset = Preset.byId(name).orElseThrow(() -> new BadRequestException("invalid_parameter",
+                    "optimize_for must be one of the presets listed at /api/v1/presets, not '" + name + "'"));
         }
         ImageFormat output = present(p.get("output_format"))
                 ? ImageFormat.fromName(p.get("output_format")).filter(ImageFormat::writable)

@@ -1,7 +1,7 @@
 package dev.pixmill.convert;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixmill.security.ApiKeyService;
+import dev.pixmill.web.ErrorBody;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,13 +18,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.server.multipart.FormValue;
-import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 
 /** Single conversions of the conversion API: start, status, progress events. */
 @Path("/api/v1/convert")
@@ -40,32 +38,44 @@ public class ConvertResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Convert an uploaded image", description = "Multipart field 'file' plus output_format, "
-            + "quality, width, height, optimize_for, keep_metadata. Answers 202 with the conversion id.")
-    public Uni<Response> convert(@Context HttpServerRequest request, MultipartFormDataInput form) {
-        Map<String, String> params = new HashMap<>();
-        ConvertService.Upload upload = null;
-        for (Map.Entry<String, Collection<FormValue>> field : form.getValues().entrySet()) {
-            FormValue value = field.getValue().iterator().next();
-            if (value.isFileItem()) {
-                if ("file".equals(field.getKey())) {
-                    upload = new ConvertService.Upload(value.getFileName(), value.getFileItem());
-                }
-            } else {
-                params.put(field.getKey(), value.getValue());
-            }
-        }
-        ConvertService.Upload file = upload;
+    @Operation(summary = "Convert an uploaded image", description = "Answers 202 at once; follow the conversion "
+            + "with its status or its event stream, then download the result.")
+    @APIResponse(responseCode = "202", description = "Accepted",
+            content = @Content(schema = @Schema(implementation = ConversionStatusView.Accepted.class)))
+    @APIResponse(responseCode = "400", description = "Missing or empty file, invalid parameter",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", description = "Invalid or revoked API key",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "File or image dimensions over the limits",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "415", description = "Not an image format Pixmill reads",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "422", description = "Known format, but unreadable",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "Busy; retry after Retry-After seconds",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<Response> convert(@Context HttpServerRequest request, ConvertForm form) {
         return keys.identify(request)
-                .chain(caller -> service.fromUpload(caller, file, params))
+                .chain(caller -> service.fromUpload(caller, form))
                 .map(c -> Response.accepted(ConversionStatusView.Accepted.of(c)).build());
     }
 
     @POST
     @Path("/url")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Convert an image fetched from a URL", description = "JSON {\"url\": ..., parameters}.")
-    public Uni<Response> convertUrl(@Context HttpServerRequest request, JsonNode body) {
+    @Operation(summary = "Convert an image fetched from a URL", description = "The URL is fetched before the answer: "
+            + "refused or unreachable URLs are a 400 at once. Answers 202 like the upload.")
+    @APIResponse(responseCode = "202", description = "Accepted",
+            content = @Content(schema = @Schema(implementation = ConversionStatusView.Accepted.class)))
+    @APIResponse(responseCode = "400", description = "Invalid parameter, URL not allowed or not fetchable",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "File or image dimensions over the limits",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "415", description = "Not an image format Pixmill reads",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "Busy; retry after Retry-After seconds",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<Response> convertUrl(@Context HttpServerRequest request, ConvertUrlRequest body) {
         return keys.identify(request)
                 .chain(caller -> service.fromUrl(caller, body))
                 .map(c -> Response.accepted(ConversionStatusView.Accepted.of(c)).build());
@@ -74,6 +84,10 @@ public class ConvertResource {
     @GET
     @Path("/{id}/status")
     @Operation(summary = "Status of a conversion")
+    @APIResponse(responseCode = "200", description = "The status document",
+            content = @Content(schema = @Schema(implementation = ConversionStatusView.class)))
+    @APIResponse(responseCode = "404", description = "Unknown, expired or another owner's",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ConversionStatusView> status(@Context HttpServerRequest request, @PathParam("id") String id) {
         return keys.identify(request)
                 .chain(caller -> service.status(caller, id))

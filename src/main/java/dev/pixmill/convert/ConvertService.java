@@ -1,6 +1,5 @@
 package dev.pixmill.convert;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixmill.engine.EngineConfig;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.BadRequestException;
@@ -18,41 +17,14 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.jboss.resteasy.reactive.server.multipart.FileItem;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** The conversion dialect: turns its requests into conversions and back. */
 @ApplicationScoped
 public class ConvertService {
 
     static final String KIND = "convert";
-
-    /** An uploaded file as the multipart layer stored it: in memory when small, else on disk. */
-    public record Upload(String filename, FileItem item) {
-
-        long size() {
-            try {
-                return item.getFileSize();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        Uni<byte[]> read(Vertx vertx) {
-            if (item.isInMemory()) {
-                try (var in = item.getInputStream()) {
-                    return Uni.createFrom().item(in.readAllBytes());
-                } catch (IOException e) {
-                    return Uni.createFrom().failure(e);
-                }
-            }
-            return vertx.fileSystem().readFile(item.getFile().toString()).map(buffer -> buffer.getBytes());
-        }
-    }
 
     @Inject
     ConversionService conversions;
@@ -75,30 +47,30 @@ public class ConvertService {
     @Inject
     FetchConfig fetchConfig;
 
-    public Uni<Conversion> fromUpload(Caller caller, Upload upload, Map<String, String> params) {
+    /** The multipart layer has stored the file on disk; it is read (asynchronously) within the intake budget. */
+    public Uni<Conversion> fromUpload(Caller caller, ConvertForm form) {
+        FileUpload upload = form.file;
         if (upload == null) {
             throw new BadRequestException("missing_file", "the multipart field 'file' with the image is required");
         }
-        ConvertOptions options = ConvertOptions.parse(params, config);
+        ConvertOptions options = ConvertOptions.parse(form.asMap(), config);
         if (upload.size() == 0) {
             throw new BadRequestException("empty_file", "the uploaded file is empty");
         }
         checkSize(upload.size());
-        return intake.within(upload.size(),
-                () -> upload.read(vertx).chain(bytes -> submit(caller, bytes, upload.filename(), options)));
+        return intake.within(upload.size(), () -> vertx.fileSystem().readFile(upload.uploadedFile().toString())
+                .chain(buffer -> submit(caller, buffer.getBytes(), upload.fileName(), options)));
     }
 
-    public Uni<Conversion> fromUrl(Caller caller, JsonNode body) {
-        if (body == null || !body.isObject()) {
+    public Uni<Conversion> fromUrl(Caller caller, ConvertUrlRequest body) {
+        if (body == null) {
             throw new BadRequestException("invalid_json", "the body must be a JSON object with a 'url'");
         }
-        Map<String, String> params = new HashMap<>();
-        body.properties().forEach(e -> params.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
-        String url = params.get("url");
+        String url = body.url();
         if (url == null || url.isBlank()) {
             throw new BadRequestException("missing_url", "the field 'url' is required");
         }
-        ConvertOptions options = ConvertOptions.parse(params, config);
+        ConvertOptions options = ConvertOptions.parse(body.asMap(), config);
         // the size is known only once fetched: reserve the most a fetch may bring
         return intake.within(fetchConfig.maxBytes(), () -> fetcher.fetch(url.strip()).chain(fetched -> {
             checkSize(fetched.bytes().length);

@@ -19,7 +19,8 @@ public class VisibleConversionFilter {
 
     @ServerRequestFilter
     public Uni<Void> requireVisibleConversion(ResourceInfo resource, UriInfo uri, HttpServerRequest request) {
-        if (resource.getResourceMethod() == null || !resource.getResourceMethod().isAnnotationPresent(VisibleConversion.class)) {
+        var method = resource.getResourceMethod();
+        if (method == null || !method.isAnnotationPresent(VisibleConversion.class)) {
             return Uni.createFrom().voidItem();
         }
         String id = uri.getPathParameters().getFirst("id");

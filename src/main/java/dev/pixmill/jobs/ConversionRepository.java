@@ -16,7 +16,8 @@ public class ConversionRepository implements PanacheRepositoryBase<Conversion, U
 
     @WithSession
     public Uni<Conversion> findOwned(UUID id, String owner) {
-        return find("id = ?1 and owner = ?2 and (expiresAt is null or expiresAt > current_timestamp)", id, owner).firstResult();
+        return find("id = ?1 and owner = ?2 and (expiresAt is null or expiresAt > current_timestamp)", id, owner)
+                .firstResult();
     }
 
     @WithSession

@@ -147,7 +147,8 @@ public class ConversionWorker {
                         return queue.fail(job, "input_missing", "the input of this conversion is gone").replaceWithVoid();
                     }
                     // only the engine's verdict fails a job; a storage error leaves it to lease recovery
-                    return executor.submitClaimed(() -> engine.convert(input.data(), job.params().toSpec(engineConfig.timeout())))
+                    var spec = job.params().toSpec(engineConfig.timeout());
+                    return executor.submitClaimed(() -> engine.convert(input.data(), spec))
                             .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithUni(e -> failed(job, e))
                             .chain(result -> result == null ? Uni.createFrom().voidItem()
                                     : queue.complete(job, result, Tokens.downloadToken())
