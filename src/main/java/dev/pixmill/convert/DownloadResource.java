@@ -8,7 +8,13 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import dev.pixmill.web.ErrorBody;
+import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URLEncoder;
@@ -27,6 +33,11 @@ public class DownloadResource {
     @GET
     @Path("/{token}")
     @Operation(summary = "Download a conversion result")
+    @APIResponse(responseCode = "200", description = "The image, with Content-Disposition: attachment",
+            content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM,
+                    schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "404", description = "Unknown or expired token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Multi<Buffer> download(@PathParam("token") String token) {
         // headers come from the lookup, so an unknown token is still a JSON 404 before any byte
         return RestMulti.fromUniResponse(service.download(token), ConversionService.Result::body,
