@@ -33,7 +33,7 @@ import javax.xml.stream.XMLStreamWriter;
  * {@code href}/{@code xlink:href} that is not {@code #fragment} (or, on {@code image}/{@code feImage},
  * a base64 PNG/JPEG/GIF/WebP {@code data:} URI) are dropped;</li>
  * <li>CSS (style attributes, {@code <style>} text, presentation attributes) loses every {@code url(...)}
- * not pointing at a {@code #fragment} and every {@code @import}; CSS containing a backslash (escapes)
+ * not pointing at a {@code #fragment}; CSS containing an {@code @import} or a backslash (escapes)
  * is dropped entirely.</li>
  * </ul>
  * Everything runs in time linear in the input size.
@@ -64,7 +64,11 @@ public final class SvgSanitizer {
      * What a removed {@code url(...)} becomes: an empty same-document reference, which points at
      * nothing, so librsvg ignores the declaration (or uses its fallback) and loads nothing.
      */
-    static final String DEAD_URL = "url(#)";
+    /**
+     * What a refused {@code url(...)} becomes: a space, so the text around it cannot join into a
+     * new token and a fallback colour after it ({@code url(x) green}) still applies.
+     */
+    static final String DEAD_URL = " ";
 
     /** Elements whose href may be an embedded raster image. */
     private static final Set<String> IMAGE_ELEMENTS = Set.of("image", "feImage");
@@ -462,13 +466,14 @@ public final class SvgSanitizer {
     // ---------------------------------------------------------------- CSS
 
     /**
-     * Removes every {@code @import} (up to the next {@code ;}) and replaces every {@code url(...)} whose
-     * target is not a {@code #fragment} with {@link #DEAD_URL}. Scans the raw text (strings and comments
-     * included, so nothing can hide a reference), each character at most a constant number of times.
-     * Returns null if the text contains a backslash (CSS escapes are not accepted).
+     * Replaces every {@code url(...)} whose target is not a {@code #fragment} with {@link #DEAD_URL}.
+     * Scans the raw text (strings and comments included, so nothing can hide a reference), each
+     * character at most a constant number of times. Returns null, dropping the whole value or
+     * stylesheet, for text with a backslash (CSS escapes) or an {@code @import}: cutting an import
+     * out would join the text around it ({@code u@import;rl(...)} into {@code url(...)}).
      */
     static String sanitizeCss(String css) {
-        if (css.indexOf('\\') >= 0) {
+        if (css.indexOf('\\') >= 0 || indexOfIgnoreCase(css, "@import", 0) >= 0) {
             return null;
         }
         int n = css.length();
@@ -476,11 +481,6 @@ public final class SvgSanitizer {
         int i = 0;
         while (i < n) {
             char c = css.charAt(i);
-            if (c == '@' && css.regionMatches(true, i, "@import", 0, 7)) {
-                int semi = css.indexOf(';', i + 7);
-                i = semi < 0 ? n : semi + 1;
-                continue;
-            }
             if ((c == 'u' || c == 'U') && css.regionMatches(true, i, "url(", 0, 4)) {
                 i = url(css, i + 4, out);
                 continue;

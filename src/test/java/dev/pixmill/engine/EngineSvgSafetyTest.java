@@ -88,4 +88,22 @@ class EngineSvgSafetyTest {
         assertThat(FormatSniffer.sniff(s.getBytes(StandardCharsets.UTF_8))).contains(ImageFormat.SVG);
         assertThat(FormatSniffer.sniff("<svgx/>".getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
+
+    /** Found in review: cutting "@import;" out of "u@import;rl(...)" used to leave a working url(). */
+    @Test
+    void aNestedSvgCannotBeSmuggledThroughCss() {
+        String nested = java.util.Base64.getEncoder().encodeToString("""
+                <svg xmlns="http://www.w3.org/2000/svg"><linearGradient id="g">
+                <stop offset="0" stop-color="#ff0000"/><stop offset="1" stop-color="#ff0000"/></linearGradient></svg>
+                """.getBytes(StandardCharsets.UTF_8));
+        String svg = """
+                <svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">
+                  <rect width="8" height="8" fill="u@import;rl(data:image/svg+xml;base64,%s#g) green"/>
+                </svg>
+                """.formatted(nested);
+        EngineResult r = new ImageEngine().convert(svg.getBytes(StandardCharsets.UTF_8),
+                Fixtures.spec(ImageFormat.PNG, null, null));
+        int pixel = Fixtures.read(r.bytes()).getRGB(4, 4);
+        assertThat((pixel >> 16) & 0xff).as("red from the smuggled gradient").isLessThan(100);
+    }
 }
