@@ -10,8 +10,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,7 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class EngineExecutor {
 
     private final ThreadPoolExecutor pool;
-    private final int queueSize;
+    /**
+     * Request-time work, waiting or running: every worker plus the configured waiting places.
+     * The queue holds all of that waiting at once (while claimed jobs run) plus one place per
+     * worker, so the at most one claimed job per worker always fits.
+     */
+    private final Semaphore admission;
     private final int retryAfterSeconds;
 
     @Inject
@@ -37,8 +44,9 @@ public class EngineExecutor {
     public EngineExecutor(int workers, int queueSize, int retryAfterSeconds) {
         int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
         this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
-        this.queueSize = Math.max(1, queueSize);
-        this.pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(this.queueSize + n),
+        int places = Math.max(1, queueSize);
+        this.admission = new Semaphore(places + n);
+        this.pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(places + 2 * n),
                 new WorkerFactory(), new ThreadPoolExecutor.AbortPolicy());
     }
 
@@ -57,34 +65,53 @@ public class EngineExecutor {
 
     private <T> Uni<T> submit(Callable<T> work, boolean admissionControlled) {
         return Uni.createFrom().emitter(em -> {
-            java.util.concurrent.atomic.AtomicBoolean terminated = new java.util.concurrent.atomic.AtomicBoolean();
+            if (admissionControlled && !admission.tryAcquire()) {
+                em.fail(busy());
+                return;
+            }
+            // the place is held while the job waits or runs (a cancelled running job still runs)
+            AtomicBoolean placeHeld = new AtomicBoolean(admissionControlled);
+            Runnable freePlace = () -> {
+                if (placeHeld.compareAndSet(true, false)) {
+                    admission.release();
+                }
+            };
+            AtomicBoolean terminated = new AtomicBoolean();
             Runnable job = () -> {
-                if (terminated.get()) {
-                    return;
-                }
-                T result;
                 try {
-                    result = work.call();
-                } catch (Throwable t) {
-                    em.fail(t);
-                    return;
+                    if (terminated.get()) {
+                        return;
+                    }
+                    T result;
+                    try {
+                        result = work.call();
+                    } catch (Throwable t) {
+                        em.fail(t);
+                        return;
+                    }
+                    em.complete(result);
+                } finally {
+                    freePlace.run();
                 }
-                em.complete(result);
             };
             em.onTermination(() -> {
                 terminated.set(true);
-                pool.remove(job);
+                if (pool.remove(job)) {
+                    freePlace.run();
+                }
             });
             try {
-                if (admissionControlled && pool.getQueue().size() >= queueSize) {
-                    throw new RejectedExecutionException("queue full");
-                }
                 pool.execute(job);
             } catch (RejectedExecutionException e) {
-                em.fail(new ServiceBusyException("the image engine is busy; retry in " + retryAfterSeconds + " s",
-                        retryAfterSeconds));
+                freePlace.run();
+                em.fail(busy());
             }
         });
+    }
+
+    private ServiceBusyException busy() {
+        return new ServiceBusyException("the image engine is busy; retry in " + retryAfterSeconds + " s",
+                retryAfterSeconds);
     }
 
     /** Jobs waiting for a worker. */

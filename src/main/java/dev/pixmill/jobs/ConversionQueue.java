@@ -74,12 +74,16 @@ public class ConversionQueue {
      */
     public Uni<List<Claimed>> claim(String worker, int max) {
         String lease = worker + "/" + Tokens.base62(12);
+        // MATERIALIZED: the planner may not re-run the locking subquery, which with SKIP LOCKED
+        // could pick other rows on a rescan and claim more than $3
         return pool.withTransaction(tx -> tx.preparedQuery("""
+                        with picked as materialized (
+                            select id from conversions where status = 'pending'
+                            order by created_at limit $3 for update skip locked)
                         update conversions c set status = 'processing', lease_owner = $1,
                             lease_until = now() + make_interval(secs => $2), attempts = attempts + 1,
                             started_at = coalesce(started_at, now()), progress = 10
-                        where c.id in (select id from conversions where status = 'pending'
-                                       order by created_at limit $3 for update skip locked)
+                        from picked where c.id = picked.id
                         returning c.id, c.params, c.input_format, c.attempts""")
                 .execute(Tuple.of(lease, (double) config.lease().toSeconds(), max))
                 .chain(rows -> {
@@ -196,9 +200,13 @@ public class ConversionQueue {
                 }));
     }
 
-    /** Deletes ended conversions past their expiry; their blobs go with them (on delete cascade). */
+    /**
+     * Deletes ended conversions past their expiry; their blobs go with them (on delete cascade).
+     * Expired results are refused from the moment they expire; the grace only lets a download that
+     * started just before finish its pieces.
+     */
     public Uni<Integer> purgeExpired() {
-        return pool.preparedQuery("delete from conversions where expires_at < now()")
+        return pool.preparedQuery("delete from conversions where expires_at < now() - interval '10 minutes'")
                 .execute()
                 .map(rows -> rows.rowCount());
     }

@@ -123,8 +123,15 @@ public class ConversionWorker {
             return;
         }
         queue.claim(workerId, free).subscribe().with(claimed -> {
-            claimed.forEach(job -> running.put(job.id(), job));
-            claimed.forEach(this::run);
+            for (ConversionQueue.Claimed job : claimed) {
+                // an earlier claim of the same job still finishing here (its lease had expired and
+                // this replica won it again): give the new claim back rather than run it twice
+                if (running.putIfAbsent(job.id(), job) == null) {
+                    run(job);
+                } else {
+                    queue.release(job).subscribe().with(v -> { }, e -> LOG.warnf("release failed: %s", e.getMessage()));
+                }
+            }
             endRound(served);
         }, failure -> {
             LOG.warnf("claiming work failed: %s", failure.getMessage());
@@ -164,7 +171,7 @@ public class ConversionWorker {
                 .onFailure().invoke(e -> LOG.errorf(e, "conversion %s could not be recorded; its lease will expire "
                         + "and it will be retried", job.id()))
                 .onTermination().invoke(() -> {
-                    running.remove(job.id());
+                    running.remove(job.id(), job);
                     pump();
                 })
                 .subscribe().with(ignored -> { }, ignored -> { });

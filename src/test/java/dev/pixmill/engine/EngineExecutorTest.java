@@ -42,6 +42,33 @@ class EngineExecutorTest {
     }
 
     @Test
+    void claimedJobsAreNeverRefusedWhenRequestWorkFillsThePool() throws Exception {
+        EngineExecutor ex = new EngineExecutor(1, 1, 2);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            // the worker is busy with a claimed job; request work takes every place it may
+            ex.submitClaimed(() -> {
+                started.countDown();
+                release.await();
+                return 0;
+            }).subscribe().with(x -> { });
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            ex.submit(() -> 1).subscribe().with(x -> { });
+            ex.submit(() -> 2).subscribe().with(x -> { });
+            assertThatThrownBy(() -> ex.submit(() -> 3).await().atMost(Duration.ofSeconds(5)))
+                    .isInstanceOf(ServiceBusyException.class);
+            // the next claimed job still gets in
+            var claimed = ex.submitClaimed(() -> 4).subscribeAsCompletionStage();
+            release.countDown();
+            assertThat(claimed.get(5, TimeUnit.SECONDS)).isEqualTo(4);
+        } finally {
+            release.countDown();
+            ex.shutdown();
+        }
+    }
+
+    @Test
     void runsEngineWorkAndPropagatesErrors() {
         EngineExecutor ex = new EngineExecutor(2, 4, 1);
         ImageEngine engine = new ImageEngine();
