@@ -2,7 +2,6 @@ package dev.pixmill.web;
 
 import com.fasterxml.jackson.core.JacksonException;
 import dev.pixmill.error.PixmillException;
-import dev.pixmill.error.ServiceBusyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -20,14 +19,7 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response pixmill(PixmillException e) {
-        Response.ResponseBuilder response = json(e.status(), e.code(), e.getMessage());
-        if (e instanceof ServiceBusyException busy) {
-            response.header("Retry-After", busy.retryAfterSeconds());
-        }
-        if (e.status() >= 500) {
-            LOG.errorf(e, "request failed: %s", e.getMessage());
-        }
-        return response.build();
+        return render(ErrorResponse.of(e));
     }
 
     @ServerExceptionMapper
@@ -55,8 +47,14 @@ public class ErrorMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        LOG.error("unexpected failure", e);
-        return json(500, "internal_error", "internal error").build();
+        return render(ErrorResponse.of(e));
+    }
+
+    private static Response render(ErrorResponse error) {
+        Response.ResponseBuilder response = Response.status(error.status()).type(MediaType.APPLICATION_JSON)
+                .entity(error.body());
+        error.headers().forEach(response::header);
+        return response.build();
     }
 
     private static Response.ResponseBuilder json(int status, String code, String message) {

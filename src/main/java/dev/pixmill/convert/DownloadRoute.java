@@ -1,0 +1,111 @@
+package dev.pixmill.convert;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixmill.jobs.ConversionService;
+import dev.pixmill.web.ErrorResponse;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Flow;
+
+/**
+ * {@code GET /api/v1/download/{token}}: the result bytes with their real Content-Length, sent
+ * piece by piece as the client takes them. A plain Vert.x route because the REST layer's
+ * streaming always uses chunked encoding, and Content-Length together with chunked encoding is
+ * refused by proxies (e.g. nginx). The token is the capability: whoever has it may download,
+ * until expiry. Described in META-INF/openapi.yaml.
+ */
+@ApplicationScoped
+public class DownloadRoute {
+
+    private static final Logger LOG = Logger.getLogger(DownloadRoute.class);
+
+    @Inject
+    ConversionService conversions;
+
+    @Inject
+    ObjectMapper json;
+
+    void register(@Observes Router router) {
+        router.get("/api/v1/download/:token").handler(this::download);
+    }
+
+    private void download(RoutingContext ctx) {
+        Context context = ctx.vertx().getOrCreateContext();
+        conversions.download(ctx.pathParam("token")).subscribe().with(
+                result -> context.runOnContext(v -> send(ctx.response(), context, result)),
+                failure -> context.runOnContext(v -> fail(ctx.response(), failure)));
+    }
+
+    private void send(HttpServerResponse response, Context context, ConversionService.Result result) {
+        response.putHeader(HttpHeaders.CONTENT_TYPE, result.contentType())
+                .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(result.size()))
+                .putHeader("Content-Disposition", contentDisposition(result.filename()))
+                .putHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=0")
+                .putHeader("X-Content-Type-Options", "nosniff");
+        result.body().emitOn(task -> context.runOnContext(v -> task.run())).subscribe().withSubscriber(
+                new Flow.Subscriber<Buffer>() {
+                    private Flow.Subscription subscription;
+
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        subscription = s;
+                        response.closeHandler(v -> s.cancel()); // the client went away
+                        s.request(1);
+                    }
+
+                    @Override
+                    public void onNext(Buffer piece) {
+                        response.write(piece);
+                        if (response.writeQueueFull()) {
+                            response.drainHandler(v -> subscription.request(1));
+                        } else {
+                            subscription.request(1);
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        // headers are out: cut the connection so the client sees a short body, not a whole one
+                        LOG.warnf("download of %s broke off: %s", result.filename(), failure.getMessage());
+                        response.reset();
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        response.end();
+                    }
+                });
+    }
+
+    private void fail(HttpServerResponse response, Throwable failure) {
+        ErrorResponse error = ErrorResponse.of(failure);
+        String body;
+        try {
+            body = json.writeValueAsString(error.body());
+        } catch (JsonProcessingException e) {
+            body = "{\"error\":\"internal_error\",\"message\":\"internal error\"}";
+        }
+        response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        error.headers().forEach(response::putHeader);
+        response.end(body);
+    }
+
+    /** ASCII fallback in {@code filename}, the real name in {@code filename*} (RFC 6266). */
+    static String contentDisposition(String filename) {
+        String ascii = filename.replaceAll("[^A-Za-z0-9._ -]", "_");
+        String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+        return "attachment; filename=\"" + ascii + "\"" + (ascii.equals(filename) ? "" : "; filename*=UTF-8''" + encoded);
+    }
+}
