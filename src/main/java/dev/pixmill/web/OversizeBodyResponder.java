@@ -20,6 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class OversizeBodyResponder {
 
+    private static final long DRAIN_MILLIS = 2000;
+
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
     MemorySize maxBodySize;
 
@@ -36,19 +38,32 @@ public class OversizeBodyResponder {
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && parse(length) > limit) {
-                // HTTP/1: close once answered rather than read the rest of the body (not allowed in HTTP/2)
                 ctx.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(body)
-                        .onComplete(done -> {
-                            if (ctx.request().version() != HttpVersion.HTTP_2) {
-                                ctx.request().connection().close();
-                            }
-                        });
+                        .end(body);
+                if (ctx.request().version() != HttpVersion.HTTP_2) {
+                    drainThenClose(ctx);
+                }
                 return;
             }
             ctx.next();
         });
+    }
+
+    /**
+     * Closing while the client still sends would reset the connection, and the client could lose
+     * the answer; so what it sends is read and dropped for a moment, then the connection closed.
+     */
+    private static void drainThenClose(io.vertx.ext.web.RoutingContext ctx) {
+        var connection = ctx.request().connection();
+        long timer = ctx.vertx().setTimer(DRAIN_MILLIS, id -> connection.close());
+        ctx.request().handler(dropped -> { })
+                .endHandler(v -> {
+                    ctx.vertx().cancelTimer(timer);
+                    connection.close();
+                })
+                .exceptionHandler(e -> connection.close());
+        ctx.request().resume();
     }
 
     private static long parse(String length) {
