@@ -137,6 +137,21 @@ class EngineResizeTest {
         assertThat(new String(stripped, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("Exif");
     }
 
+    @Test
+    void metadataIsKeptWhenAskedForWhereTheFormatHoldsIt() {
+        byte[] jpeg = Fixtures.orientation6Jpeg();
+        byte[] kept = engine.convert(jpeg, new ConversionSpec(ImageFormat.JPEG, 85, null, null, false, true,
+                Fixtures.LIMITS, Duration.ofSeconds(60))).bytes();
+        String text = new String(kept, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("Exif");
+        // the pixels were turned upright, so the kept EXIF must no longer ask for a rotation: a
+        // second conversion (which applies EXIF orientation) must not turn the image again
+        EngineResult once = convert(jpeg, ImageFormat.JPEG, null, null, false);
+        EngineResult twice = convert(kept, ImageFormat.PNG, null, null, false);
+        assertThat(twice.width()).isEqualTo(once.width());
+        assertThat(twice.height()).isEqualTo(once.height());
+    }
+
     static boolean isRed(int p) {
         return ((p >> 16) & 0xFF) > 200 && ((p >> 8) & 0xFF) < 60 && (p & 0xFF) < 60;
     }
