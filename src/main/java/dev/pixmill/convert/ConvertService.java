@@ -89,10 +89,6 @@ public class ConvertService {
         return conversions.watch(parseId(id), caller.owner());
     }
 
-    public Uni<ConversionService.Result> download(String token) {
-        return conversions.download(token);
-    }
-
     /** The conversion API uses the default limits (pixmill.engine.limits). */
     ImageLimits limits() {
         return engineConfig.limits().toImageLimits();

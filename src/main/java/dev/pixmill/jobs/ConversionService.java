@@ -29,6 +29,8 @@ import java.util.function.Function;
 @ApplicationScoped
 public class ConversionService {
 
+    static final int MAX_FILENAME = 200;
+
     /** A finished result ready to be sent: its bytes come as a stream of pieces. */
     public record Result(Conversion conversion, String contentType, long size, Multi<Buffer> body, String filename) {
     }
@@ -72,8 +74,8 @@ public class ConversionService {
                 .chain(() -> executor.submit(() -> engine.probe(input, limits)))
                 .chain(info -> {
                     ConversionParams p = params.apply(info);
-                    var conversion = new ConversionQueue.NewConversion(UUID.randomUUID(), owner, kind, p, filename,
-                            info, input);
+                    var conversion = new ConversionQueue.NewConversion(UUID.randomUUID(), owner, kind, p,
+                            boundedFilename(filename), info, input);
                     return queue.enqueue(conversion).replaceWith(pendingView(conversion));
                 })
                 .invoke(worker::pump);
@@ -110,6 +112,11 @@ public class ConversionService {
                         .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
                         .map(blob -> new Result(c, blob.contentType(), blob.size(),
                                 blobs.stream(c.id, BlobStore.Role.OUTPUT, blob.size()), resultFilename(c))));
+    }
+
+    /** Client-given names are kept for the download's name, but not at any length. */
+    static String boundedFilename(String filename) {
+        return filename == null || filename.length() <= MAX_FILENAME ? filename : filename.substring(0, MAX_FILENAME);
     }
 
     /** {@code photo.png} converted to webp downloads as {@code photo.webp}. */

@@ -160,6 +160,16 @@ class ConvertFlowTest {
     }
 
     @Test
+    void anOverlongFilenameIsCutNotStoredWhole() {
+        String longName = "n".repeat(1000) + ".png";
+        String id = given().multiPart("file", longName, TestImages.png(8, 8), "image/png")
+                .multiPart("output_format", "png").post("/api/v1/convert").then().statusCode(202).extract().path("id");
+        JsonPath status = awaitEnd(id);
+        given().get(status.getString("download_url")).then().statusCode(200)
+                .header("Content-Disposition", equalTo("attachment; filename=\"" + "n".repeat(200) + ".png\""));
+    }
+
+    @Test
     void listsThePresets() {
         given().get("/api/v1/presets").then().statusCode(200)
                 .body("presets.size()", equalTo(20))
