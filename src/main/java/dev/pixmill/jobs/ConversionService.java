@@ -93,9 +93,11 @@ public class ConversionService {
      */
     public Multi<Conversion> watch(UUID id, String owner) {
         Context context = Objects.requireNonNull(Vertx.currentContext(), "watch must start on a Vert.x context");
+        // a trigger only means "read again": surplus ones are dropped rather than failing the
+        // stream (a broadcast or tick source fails a subscriber that has no demand left)
         Multi<Object> triggers = Multi.createBy().merging().streams(
-                events.changes().filter(id::equals).map(x -> (Object) x),
-                Multi.createFrom().ticks().every(config.statusRecheck()).map(x -> (Object) x));
+                events.changes().filter(id::equals).onOverflow().drop().map(x -> (Object) x),
+                Multi.createFrom().ticks().every(config.statusRecheck()).onOverflow().drop().map(x -> (Object) x));
         AtomicReference<String> last = new AtomicReference<>();
         return Multi.createBy().concatenating().streams(Multi.createFrom().item((Object) id), triggers)
                 // re-read on the request's own context: Hibernate Reactive sessions are bound to it
