@@ -5,7 +5,6 @@ import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.BadRequestException;
 import dev.pixmill.error.NotFoundException;
 import dev.pixmill.error.PayloadTooLargeException;
-import dev.pixmill.fetch.FetchConfig;
 import dev.pixmill.fetch.UrlFetcher;
 import dev.pixmill.jobs.IntakeBudget;
 import dev.pixmill.jobs.Conversion;
@@ -44,8 +43,6 @@ public class ConvertService {
     @Inject
     IntakeBudget intake;
 
-    @Inject
-    FetchConfig fetchConfig;
 
     /** The multipart layer has stored the file on disk; it is read (asynchronously) within the intake budget. */
     public Uni<Conversion> fromUpload(Caller caller, ConvertForm form) {
@@ -71,14 +68,17 @@ public class ConvertService {
             throw new BadRequestException("missing_url", "the field 'url' is required");
         }
         ConvertOptions options = ConvertOptions.parse(body.asMap(), config);
-        // the size is known only once fetched: reserve the most a fetch may bring
-        return intake.within(fetchConfig.maxBytes(), () -> fetcher.fetch(url.strip()).chain(fetched -> {
-            checkSize(fetched.bytes().length);
-            if (fetched.bytes().length == 0) {
-                throw new BadRequestException("empty_file", "the URL answered with an empty body");
-            }
-            return submit(caller, fetched.bytes(), fetched.filename(), options);
-        }));
+        // the size is known only at the end: the reservation grows with each piece that arrives
+        return Uni.createFrom().deferred(() -> {
+            IntakeBudget.Reservation reservation = intake.open();
+            return fetcher.fetch(url.strip(), reservation::grow).chain(fetched -> {
+                checkSize(fetched.bytes().length);
+                if (fetched.bytes().length == 0) {
+                    throw new BadRequestException("empty_file", "the URL answered with an empty body");
+                }
+                return submit(caller, fetched.bytes(), fetched.filename(), options);
+            }).onTermination().invoke(reservation::close);
+        });
     }
 
     public Uni<Conversion> status(Caller caller, String id) {

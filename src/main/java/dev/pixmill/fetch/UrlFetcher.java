@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Fetches an image from a caller-supplied URL without letting the caller reach internal networks.
@@ -107,11 +108,20 @@ public class UrlFetcher {
      * Completes on a Vert.x event loop: do not block downstream.
      */
     public Uni<FetchedResource> fetch(String url) {
+        return fetch(url, bytes -> { });
+    }
+
+    /**
+     * As {@link #fetch(String)}; {@code beforeKeeping} is told the size of each piece of the body
+     * before it is kept, and may throw (a {@link PixmillException}) to stop the fetch, e.g. when
+     * the memory set aside for incoming files is spent.
+     */
+    public Uni<FetchedResource> fetch(String url, LongConsumer beforeKeeping) {
         return Uni.createFrom().deferred(() -> {
             URI uri = parse(url);
             Context ctx = vertx.getOrCreateContext();
             return Uni.createFrom().<FetchedResource>emitter(emitter -> {
-                Exchange exchange = new Exchange(ctx, emitter);
+                Exchange exchange = new Exchange(ctx, emitter, beforeKeeping);
                 emitter.onTermination(() -> ctx.runOnContext(v -> exchange.abort()));
                 ctx.runOnContext(v -> exchange.start(uri));
             });
@@ -122,15 +132,17 @@ public class UrlFetcher {
     private final class Exchange {
         private final Context ctx;
         private final UniEmitter<? super FetchedResource> emitter;
+        private final LongConsumer beforeKeeping;
         private long timerId = -1;
         private boolean done;
         private HttpClientRequest current;
         private int redirects;
         private long deadline;
 
-        Exchange(Context ctx, UniEmitter<? super FetchedResource> emitter) {
+        Exchange(Context ctx, UniEmitter<? super FetchedResource> emitter, LongConsumer beforeKeeping) {
             this.ctx = ctx;
             this.emitter = emitter;
+            this.beforeKeeping = beforeKeeping;
         }
 
         void start(URI uri) {
@@ -265,16 +277,23 @@ public class UrlFetcher {
                 fail(tooLarge());
                 return;
             }
-            Buffer body = Buffer.buffer((int) Math.min(declared >= 0 ? declared : 64 * 1024, maxBytes));
+            // grown as pieces are kept (and accounted), not pre-sized from what the server claims
+            Buffer body = Buffer.buffer(64 * 1024);
             response.handler(chunk -> {
                 if (done) {
                     return;
                 }
                 if ((long) body.length() + chunk.length() > maxBytes) {
                     fail(tooLarge());   // resets the request: nothing more is read
-                } else {
-                    body.appendBuffer(chunk);
+                    return;
                 }
+                try {
+                    beforeKeeping.accept(chunk.length());
+                } catch (RuntimeException refused) {
+                    fail(refused);
+                    return;
+                }
+                body.appendBuffer(chunk);
             });
             response.endHandler(v -> succeed(new FetchedResource(body.getBytes(),
                     mediaType(response.getHeader(HttpHeaders.CONTENT_TYPE)),

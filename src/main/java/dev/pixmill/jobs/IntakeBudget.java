@@ -32,9 +32,8 @@ public class IntakeBudget {
     /** Runs {@code work} with {@code bytes} reserved until it ends, or refuses at once. */
     public <T> Uni<T> within(long bytes, Supplier<Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
-            if (!reserve(bytes)) {
-                return Uni.createFrom().failure(new ServiceBusyException(
-                        "too many uploads are being received right now; retry shortly", 2));
+            if (!reserve(bytes, 0)) {
+                return Uni.createFrom().failure(busy());
             }
             Uni<T> started;
             try {
@@ -47,6 +46,42 @@ public class IntakeBudget {
         });
     }
 
+    /**
+     * A reservation that grows as bytes arrive (a URL's body, whose size is known only at its
+     * end). {@link Reservation#grow} refuses with 503 once the budget is spent; {@link
+     * Reservation#close} gives everything back and may be called more than once.
+     */
+    public Reservation open() {
+        return new Reservation();
+    }
+
+    public final class Reservation implements AutoCloseable {
+        private long held;
+        private boolean closed;
+
+        public synchronized void grow(long bytes) {
+            if (closed) {
+                throw new IllegalStateException("reservation already closed");
+            }
+            if (!reserve(bytes, held)) {
+                throw busy();
+            }
+            held += bytes;
+        }
+
+        public synchronized long held() {
+            return held;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                available.addAndGet(held);
+            }
+        }
+    }
+
     public long budget() {
         return budget;
     }
@@ -55,11 +90,16 @@ public class IntakeBudget {
         return available.get();
     }
 
-    private boolean reserve(long bytes) {
+    private static ServiceBusyException busy() {
+        return new ServiceBusyException("too many uploads are being received right now; retry shortly", 2);
+    }
+
+    /** {@code alreadyHeld}: what the caller itself holds, so that alone it may exceed the budget. */
+    private boolean reserve(long bytes, long alreadyHeld) {
         while (true) {
             long now = available.get();
             // one file larger than the whole budget still passes when nothing else is in flight
-            if (now < bytes && now != budget) {
+            if (now < bytes && now + alreadyHeld != budget) {
                 return false;
             }
             if (available.compareAndSet(now, now - bytes)) {

@@ -264,6 +264,21 @@ class UrlFetcherTest {
     }
 
     @Test
+    void everyPieceIsToldBeforeItIsKeptAndARefusalStopsTheFetch() {
+        java.util.concurrent.atomic.AtomicLong told = new java.util.concurrent.atomic.AtomicLong();
+        assertThat(open.fetch(url("/exact"), told::addAndGet).await().atMost(WAIT).bytes()).hasSize(LIMIT);
+        assertThat(told.get()).isEqualTo(LIMIT);
+
+        // the chunked body comes in 400-byte pieces; refuse once 500 bytes have been kept
+        java.util.concurrent.atomic.AtomicLong kept = new java.util.concurrent.atomic.AtomicLong();
+        assertThatThrownBy(() -> open.fetch(url("/big-chunked"), bytes -> {
+            if (kept.addAndGet(bytes) > 500) {
+                throw new dev.pixmill.error.ServiceBusyException("no room", 2);
+            }
+        }).await().atMost(WAIT)).isInstanceOf(dev.pixmill.error.ServiceBusyException.class);
+    }
+
+    @Test
     void defaultLimitIsNamedInMegabytes() {
         assertThat(UrlFetcher.describeBytes(20971520)).isEqualTo("20 MB");
         assertThat(UrlFetcher.describe(Duration.ofSeconds(30))).isEqualTo("30 s");

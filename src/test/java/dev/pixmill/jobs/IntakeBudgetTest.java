@@ -59,4 +59,32 @@ class IntakeBudgetTest {
                 .isInstanceOf(ServiceBusyException.class);
         hold.complete(0);
     }
+
+    @Test
+    void aGrowingReservationIsRefusedOnceTheBudgetIsSpentAndGivesAllBackOnce() {
+        IntakeBudget budget = new IntakeBudget(100);
+        IntakeBudget.Reservation first = budget.open();
+        first.grow(60);
+        IntakeBudget.Reservation second = budget.open();
+        second.grow(30);
+        assertThatThrownBy(() -> second.grow(20)).isInstanceOf(ServiceBusyException.class);
+        assertThat(second.held()).isEqualTo(30);
+        first.close();
+        first.close(); // idempotent
+        second.grow(20);
+        assertThat(budget.available()).isEqualTo(50);
+        second.close();
+        assertThat(budget.available()).isEqualTo(100);
+    }
+
+    @Test
+    void aReservationAloneMayGrowPastTheBudget() {
+        IntakeBudget budget = new IntakeBudget(100);
+        try (IntakeBudget.Reservation alone = budget.open()) {
+            alone.grow(80);
+            alone.grow(80); // nothing else is in: one large file still passes
+            assertThat(alone.held()).isEqualTo(160);
+        }
+        assertThat(budget.available()).isEqualTo(100);
+    }
 }
