@@ -1,17 +1,16 @@
 package dev.pixmill.jobs;
 
+import dev.pixmill.storage.DatabaseSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -32,23 +31,15 @@ public class ConversionEvents {
     @Inject
     Vertx vertx;
 
-    @ConfigProperty(name = "quarkus.datasource.reactive.url")
-    String reactiveUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String username;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String password;
+    @Inject
+    DatabaseSettings database;
 
     private final BroadcastProcessor<UUID> changes = BroadcastProcessor.create();
     private final List<Runnable> workListeners = new CopyOnWriteArrayList<>();
     private PgSubscriber subscriber;
 
     void start(@Observes @Priority(50) StartupEvent event) {
-        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.split(",")[0].trim())
-                .setUser(username).setPassword(password);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
+        subscriber = PgSubscriber.subscriber(vertx, database.connectOptions()).reconnectPolicy(retries -> 500L);
         subscriber.channel(ConversionQueue.STATUS_CHANNEL).handler(this::onStatus);
         subscriber.channel(ConversionQueue.WORK_CHANNEL).handler(payload -> workListeners.forEach(Runnable::run));
         subscriber.connect().await().atMost(Duration.ofSeconds(30));

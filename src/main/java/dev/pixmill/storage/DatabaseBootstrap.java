@@ -5,7 +5,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
@@ -30,14 +29,8 @@ public class DatabaseBootstrap {
     @Inject
     Flyway flyway;
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String username;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String password;
+    @Inject
+    DatabaseSettings settings;
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
         createDatabaseIfMissing();
@@ -45,12 +38,13 @@ public class DatabaseBootstrap {
     }
 
     private void createDatabaseIfMissing() {
-        Matcher m = JDBC_DB.matcher(jdbcUrl);
+        Matcher m = JDBC_DB.matcher(settings.jdbcUrl());
         if (!m.matches()) {
             return;
         }
         String database = m.group(2);
-        try (Connection ignored = DriverManager.getConnection(jdbcUrl, username, password)) {
+        try (Connection ignored = DriverManager.getConnection(settings.jdbcUrl(), settings.username(),
+                settings.password())) {
             return; // exists and reachable
         } catch (SQLException e) {
             if (!"3D000".equals(e.getSQLState())) { // invalid_catalog_name: database does not exist
@@ -58,7 +52,7 @@ public class DatabaseBootstrap {
             }
         }
         String maintenanceUrl = m.group(1) + "postgres" + (m.group(3) == null ? "" : m.group(3));
-        try (Connection c = DriverManager.getConnection(maintenanceUrl, username, password);
+        try (Connection c = DriverManager.getConnection(maintenanceUrl, settings.username(), settings.password());
              PreparedStatement exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
             exists.setString(1, database);
             if (!exists.executeQuery().next()) {
@@ -67,7 +61,7 @@ public class DatabaseBootstrap {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Database " + database + " does not exist and could not be created"
-                    + " (grant CREATEDB to " + username + " or create it): " + e.getMessage(), e);
+                    + " (grant CREATEDB to " + settings.username() + " or create it): " + e.getMessage(), e);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.jobs.ConversionParams;
+import dev.pixmill.storage.DatabaseSettings;
 import dev.pixmill.support.TestImages;
 import io.restassured.path.json.JsonPath;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -11,7 +12,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -72,7 +72,7 @@ class RestrictedProfileTest {
     @Test
     void aChangeMadeByAnotherReplicaReachesTheStreamByNotify() throws Exception {
         UUID id = UUID.randomUUID();
-        try (Connection other = DriverManager.getConnection(jdbcUrl, user, password)) {
+        try (Connection other = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
             // a job that another replica is working on
             try (PreparedStatement insert = other.prepareStatement("""
                     insert into conversions (id, owner, status, params, input_format, input_size, output_format,
@@ -113,7 +113,7 @@ class RestrictedProfileTest {
     void workEnqueuedByAnotherReplicaIsPickedUpByNotify() throws Exception {
         UUID id = UUID.randomUUID();
         byte[] png = TestImages.png(50, 40);
-        try (Connection other = DriverManager.getConnection(jdbcUrl, user, password)) {
+        try (Connection other = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
             other.setAutoCommit(false);
             try (PreparedStatement insert = other.prepareStatement("""
                     insert into conversions (id, owner, status, params, input_format, input_size, output_format)
@@ -154,14 +154,8 @@ class RestrictedProfileTest {
     @Inject
     ObjectMapper json;
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String password;
+    @Inject
+    DatabaseSettings database;
 
     @Test
     void adminApiIsOffWithoutAToken() {
