@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.jobs.ConversionService;
 import dev.pixmill.web.ErrorResponse;
+import io.smallrye.mutiny.Multi;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -38,23 +39,32 @@ public class DownloadRoute {
     ObjectMapper json;
 
     void register(@Observes Router router) {
-        router.get("/api/v1/download/:token").handler(this::download);
+        router.get("/api/v1/download/:token").handler(ctx -> download(ctx, true));
+        router.head("/api/v1/download/:token").handler(ctx -> download(ctx, false));
     }
 
-    private void download(RoutingContext ctx) {
+    private void download(RoutingContext ctx, boolean withBody) {
         Context context = ctx.vertx().getOrCreateContext();
         conversions.download(ctx.pathParam("token")).subscribe().with(
-                result -> context.runOnContext(v -> send(ctx.response(), context, result)),
+                result -> context.runOnContext(v -> send(ctx.response(), context, result, withBody)),
                 failure -> context.runOnContext(v -> fail(ctx.response(), failure)));
     }
 
-    private void send(HttpServerResponse response, Context context, ConversionService.Result result) {
+    private void send(HttpServerResponse response, Context context, ConversionService.Result result,
+            boolean withBody) {
+        if (response.closed()) {
+            return; // the client left during the lookup
+        }
         response.putHeader(HttpHeaders.CONTENT_TYPE, result.contentType())
                 .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(result.size()))
                 .putHeader("Content-Disposition", contentDisposition(result.filename()))
                 .putHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=0")
                 .putHeader("X-Content-Type-Options", "nosniff");
-        result.body().emitOn(task -> context.runOnContext(v -> task.run())).subscribe().withSubscriber(
+        if (!withBody) {
+            response.end();
+            return;
+        }
+        paced(result.body(), task -> context.runOnContext(v -> task.run())).subscribe().withSubscriber(
                 new Flow.Subscriber<Buffer>() {
                     private Flow.Subscription subscription;
 
@@ -67,6 +77,10 @@ public class DownloadRoute {
 
                     @Override
                     public void onNext(Buffer piece) {
+                        if (response.closed()) {
+                            subscription.cancel();
+                            return;
+                        }
                         response.write(piece);
                         if (response.writeQueueFull()) {
                             response.drainHandler(v -> subscription.request(1));
@@ -77,9 +91,14 @@ public class DownloadRoute {
 
                     @Override
                     public void onError(Throwable failure) {
-                        // headers are out: cut the connection so the client sees a short body, not a whole one
                         LOG.warnf("download of %s broke off: %s", result.filename(), failure.getMessage());
-                        response.reset();
+                        if (!response.headWritten()) {
+                            response.headers().remove(HttpHeaders.CONTENT_LENGTH).remove("Content-Disposition");
+                            fail(response, failure);
+                        } else {
+                            // headers are out: cut the connection so the client sees a short body, not a whole one
+                            response.reset();
+                        }
                     }
 
                     @Override
@@ -87,6 +106,15 @@ public class DownloadRoute {
                         response.end();
                     }
                 });
+    }
+
+    /**
+     * The pieces handed over to {@code executor} (the request's context) with a small buffer: a
+     * piece is read from the database only when an earlier one has been taken; emitOn's default
+     * buffer would read 256 pieces (256 MB) ahead of a slow client.
+     */
+    static Multi<Buffer> paced(Multi<Buffer> body, java.util.concurrent.Executor executor) {
+        return body.emitOn(executor, 2);
     }
 
     private void fail(HttpServerResponse response, Throwable failure) {
