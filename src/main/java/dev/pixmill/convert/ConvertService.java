@@ -71,7 +71,8 @@ public class ConvertService {
         // the size is known only at the end: the reservation grows with each piece that arrives
         return Uni.createFrom().deferred(() -> {
             IntakeBudget.Reservation reservation = intake.open();
-            return fetcher.fetch(url.strip(), reservation::grow).chain(fetched -> {
+            // each kept byte is counted twice: the growing fetch buffer and the copy handed on
+            return fetcher.fetch(url.strip(), bytes -> reservation.grow(2 * bytes)).chain(fetched -> {
                 checkSize(fetched.bytes().length);
                 if (fetched.bytes().length == 0) {
                     throw new BadRequestException("empty_file", "the URL answered with an empty body");

@@ -116,9 +116,26 @@ public class ConversionService {
                                 blobs.stream(c.id, BlobStore.Role.OUTPUT, blob.size()), resultFilename(c))));
     }
 
-    /** Client-given names are kept for the download's name, but not at any length. */
+    /**
+     * Client-given names are kept for the download's name, but not at any length: the last path
+     * segment (browsers may send a client path), its stem shortened, its extension kept, never
+     * cut inside a character.
+     */
     static String boundedFilename(String filename) {
-        return filename == null || filename.length() <= MAX_FILENAME ? filename : filename.substring(0, MAX_FILENAME);
+        if (filename == null) {
+            return null;
+        }
+        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
+        if (name.length() <= MAX_FILENAME) {
+            return name;
+        }
+        int dot = name.lastIndexOf('.');
+        String extension = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
+        int cut = MAX_FILENAME - extension.length();
+        if (Character.isHighSurrogate(name.charAt(cut - 1))) {
+            cut--;
+        }
+        return name.substring(0, cut) + extension;
     }
 
     /** {@code photo.png} converted to webp downloads as {@code photo.webp}. */

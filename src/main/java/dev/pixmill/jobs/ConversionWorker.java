@@ -124,12 +124,11 @@ public class ConversionWorker {
         }
         queue.claim(workerId, free).subscribe().with(claimed -> {
             for (ConversionQueue.Claimed job : claimed) {
-                // an earlier claim of the same job still finishing here (its lease had expired and
-                // this replica won it again): give the new claim back rather than run it twice
-                if (running.putIfAbsent(job.id(), job) == null) {
+                // the same job may still be running here under an older lease that expired (this
+                // replica won it again): the running attempt adopts the new lease and records its
+                // result under it, rather than a second run starting or the claim being given back
+                if (running.put(job.id(), job) == null) {
                     run(job);
-                } else {
-                    queue.release(job).subscribe().with(v -> { }, e -> LOG.warnf("release failed: %s", e.getMessage()));
                 }
             }
             endRound(served);
@@ -151,14 +150,15 @@ public class ConversionWorker {
         blobs.get(job.id(), BlobStore.Role.INPUT)
                 .chain(input -> {
                     if (input == null) {
-                        return queue.fail(job, "input_missing", "the input of this conversion is gone").replaceWithVoid();
+                        return queue.fail(current(job), "input_missing", "the input of this conversion is gone")
+                                .replaceWithVoid();
                     }
                     // only the engine's verdict fails a job; a storage error leaves it to lease recovery
                     var spec = job.params().toSpec(engineConfig.timeout());
                     return executor.submitClaimed(() -> engine.convert(input.data(), spec))
                             .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithUni(e -> failed(job, e))
                             .chain(result -> result == null ? Uni.createFrom().voidItem()
-                                    : queue.complete(job, result, Tokens.downloadToken())
+                                    : queue.complete(current(job), result, Tokens.downloadToken())
                                             .invoke(stored -> {
                                                 if (stored) {
                                                     metrics.completed(job.inputFormat(), input.data().length, result,
@@ -167,11 +167,11 @@ public class ConversionWorker {
                                             })
                                             .replaceWithVoid());
                 })
-                .onFailure(ServiceBusyException.class).recoverWithUni(busy -> queue.release(job))
+                .onFailure(ServiceBusyException.class).recoverWithUni(busy -> queue.release(current(job)))
                 .onFailure().invoke(e -> LOG.errorf(e, "conversion %s could not be recorded; its lease will expire "
                         + "and it will be retried", job.id()))
                 .onTermination().invoke(() -> {
-                    running.remove(job.id(), job);
+                    running.remove(job.id());
                     pump();
                 })
                 .subscribe().with(ignored -> { }, ignored -> { });
@@ -188,9 +188,14 @@ public class ConversionWorker {
             code = "conversion_failed";
             message = "the image could not be converted";
         }
-        return queue.fail(job, code, message)
+        return queue.fail(current(job), code, message)
                 .invoke(() -> metrics.failed(job.inputFormat(), job.params(), code))
                 .replaceWith((EngineResult) null);
+    }
+
+    /** The newest claim of a running job: its lease is the one that counts. */
+    private ConversionQueue.Claimed current(ConversionQueue.Claimed job) {
+        return running.getOrDefault(job.id(), job);
     }
 
     private void renewLeases() {

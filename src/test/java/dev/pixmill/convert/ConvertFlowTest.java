@@ -102,6 +102,10 @@ class ConvertFlowTest {
         assertThat(head).startsWith("http/1.1 200").contains("content-length: ").doesNotContain("transfer-encoding");
         Response response = given().get(status.getString("download_url"));
         byte[] bmp = response.asByteArray();
+        // HEAD tells size and name without the bytes
+        given().head(status.getString("download_url")).then().statusCode(200)
+                .header("Content-Length", String.valueOf(bmp.length))
+                .header("Content-Disposition", equalTo("attachment; filename=\"noise.bmp\""));
         assertThat(bmp.length).isGreaterThan(4 * 1024 * 1024).isEqualTo(Integer.parseInt(response.header("Content-Length")));
         BufferedImage back = ImageIO.read(new ByteArrayInputStream(bmp));
         for (int y = 0; y < 1200; y++) {
@@ -166,7 +170,17 @@ class ConvertFlowTest {
                 .multiPart("output_format", "png").post("/api/v1/convert").then().statusCode(202).extract().path("id");
         JsonPath status = awaitEnd(id);
         given().get(status.getString("download_url")).then().statusCode(200)
-                .header("Content-Disposition", equalTo("attachment; filename=\"" + "n".repeat(200) + ".png\""));
+                // stored as 196 characters of stem plus its extension: 200 in all
+                .header("Content-Disposition", equalTo("attachment; filename=\"" + "n".repeat(196) + ".png\""));
+    }
+
+    @Test
+    void aClientPathIsNotPartOfTheName() {
+        String id = given().multiPart("file", "C:\\Users\\ann\\Pictures\\beach.png", TestImages.png(8, 8), "image/png")
+                .multiPart("output_format", "webp").post("/api/v1/convert").then().statusCode(202).extract().path("id");
+        JsonPath status = awaitEnd(id);
+        given().get(status.getString("download_url")).then().statusCode(200)
+                .header("Content-Disposition", equalTo("attachment; filename=\"beach.webp\""));
     }
 
     @Test
