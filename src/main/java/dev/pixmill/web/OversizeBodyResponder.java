@@ -38,12 +38,11 @@ public class OversizeBodyResponder {
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && parse(length) > limit) {
-                // plain HTTP/1.x: say the connection ends (not on HTTP/2, nor on an h2c upgrade request,
-                // whose answer travels over HTTP/2), so no further request is sent on it
-                boolean http1 = ctx.request().version() != HttpVersion.HTTP_2
-                        && ctx.request().getHeader(HttpHeaders.UPGRADE) == null;
+                // HTTP/1.x (an h2c upgrade arrives here as HTTP/2): say the connection ends, so no
+                // further request is sent on it; set last, as Vert.x would put keep-alive for HTTP/1.0
+                boolean http1 = ctx.request().version() != HttpVersion.HTTP_2;
                 if (http1) {
-                    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                    ctx.response().headersEndHandler(v -> ctx.response().putHeader(HttpHeaders.CONNECTION, "close"));
                 }
                 ctx.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -90,6 +90,22 @@ class ConvertErrorsTest {
     }
 
     @Test
+    void theOversizeAnswerEndsTheConnectionEvenForAKeepAliveClient() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.getOutputStream().write(("POST /api/v1/convert HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n"
+                    + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 30000000\r\n\r\n--x")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            StringBuilder head = new StringBuilder();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                head.append(line.toLowerCase(java.util.Locale.ROOT)).append('\n');
+            }
+            assertThat(head.toString()).contains(" 413 ").contains("connection: close").doesNotContain("keep-alive");
+        }
+    }
+
+    @Test
     void invalidParameters() {
         byte[] png = TestImages.png(16, 16);
         given().multiPart("file", "a.png", png, "image/png").multiPart("output_format", "exe").post("/api/v1/convert")
