@@ -160,6 +160,14 @@ public class ConversionQueue {
                                 .replaceWith(true));
     }
 
+    /** A claim this replica adopted into an attempt already running here: its try does not count. */
+    public Uni<Void> undoAttempt(Claimed adopted) {
+        return pool.preparedQuery("update conversions set attempts = greatest(attempts - 1, 0)"
+                        + " where id = $1 and lease_owner = $2")
+                .execute(Tuple.of(adopted.id(), adopted.lease()))
+                .replaceWithVoid();
+    }
+
     /**
      * Gives a claimed job back untouched (this replica is stopping or could not start it); the
      * try does not count. No work NOTIFY: other replicas pick it up on their next poll, so a

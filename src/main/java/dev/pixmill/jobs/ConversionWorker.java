@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Pulls conversions from the shared queue and runs them on the engine pool. It never claims more
@@ -123,13 +125,21 @@ public class ConversionWorker {
             return;
         }
         queue.claim(workerId, free).subscribe().with(claimed -> {
+            boolean adopted = false;
             for (ConversionQueue.Claimed job : claimed) {
                 // the same job may still be running here under an older lease that expired (this
                 // replica won it again): the running attempt adopts the new lease and records its
-                // result under it, rather than a second run starting or the claim being given back
+                // result under it, rather than a second run starting or the claim being given back;
+                // the adopted claim's try does not count, and its slot is offered again
                 if (running.put(job.id(), job) == null) {
                     run(job);
+                } else {
+                    adopted = true;
+                    queue.undoAttempt(job).subscribe().with(v -> { }, e -> LOG.debugf("undo failed: %s", e.getMessage()));
                 }
+            }
+            if (adopted) {
+                pump();
             }
             endRound(served);
         }, failure -> {
@@ -147,18 +157,20 @@ public class ConversionWorker {
 
     private void run(ConversionQueue.Claimed job) {
         long started = System.nanoTime();
+        AtomicReference<ConversionQueue.Claimed> used = new AtomicReference<>(job);
         blobs.get(job.id(), BlobStore.Role.INPUT)
                 .chain(input -> {
                     if (input == null) {
-                        return queue.fail(current(job), "input_missing", "the input of this conversion is gone")
+                        return record(job, used, c -> queue.fail(c, "input_missing", "the input of this conversion is gone"))
                                 .replaceWithVoid();
                     }
-                    // only the engine's verdict fails a job; a storage error leaves it to lease recovery
                     var spec = job.params().toSpec(engineConfig.timeout());
+                    String token = Tokens.downloadToken();
+                    // only the engine's verdict fails a job; a storage error leaves it to lease recovery
                     return executor.submitClaimed(() -> engine.convert(input.data(), spec))
-                            .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithUni(e -> failed(job, e))
+                            .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithUni(e -> failed(job, used, e))
                             .chain(result -> result == null ? Uni.createFrom().voidItem()
-                                    : queue.complete(current(job), result, Tokens.downloadToken())
+                                    : record(job, used, c -> queue.complete(c, result, token))
                                             .invoke(stored -> {
                                                 if (stored) {
                                                     metrics.completed(job.inputFormat(), input.data().length, result,
@@ -171,13 +183,36 @@ public class ConversionWorker {
                 .onFailure().invoke(e -> LOG.errorf(e, "conversion %s could not be recorded; its lease will expire "
                         + "and it will be retried", job.id()))
                 .onTermination().invoke(() -> {
-                    running.remove(job.id());
+                    ConversionQueue.Claimed left = running.remove(job.id());
+                    if (left != null && left != used.get()) {
+                        // a claim that arrived too late to record under: give it back so it runs again
+                        queue.release(left).subscribe().with(v -> { }, e -> LOG.debugf("release failed: %s", e.getMessage()));
+                    }
                     pump();
                 })
                 .subscribe().with(ignored -> { }, ignored -> { });
     }
 
-    private Uni<EngineResult> failed(ConversionQueue.Claimed job, Throwable failure) {
+    /**
+     * Records the outcome under the newest claim of the job; if a newer claim arrived while
+     * writing (the write then matches nothing), once more under that one.
+     */
+    private Uni<Boolean> record(ConversionQueue.Claimed job, AtomicReference<ConversionQueue.Claimed> used,
+            Function<ConversionQueue.Claimed, Uni<Boolean>> write) {
+        ConversionQueue.Claimed first = current(job);
+        used.set(first);
+        return write.apply(first).chain(stored -> {
+            ConversionQueue.Claimed newest = current(job);
+            if (stored || newest == first) {
+                return Uni.createFrom().item(stored);
+            }
+            used.set(newest);
+            return write.apply(newest);
+        });
+    }
+
+    private Uni<EngineResult> failed(ConversionQueue.Claimed job, AtomicReference<ConversionQueue.Claimed> used,
+            Throwable failure) {
         String code;
         String message;
         if (failure instanceof PixmillException known) {
@@ -188,7 +223,7 @@ public class ConversionWorker {
             code = "conversion_failed";
             message = "the image could not be converted";
         }
-        return queue.fail(current(job), code, message)
+        return record(job, used, c -> queue.fail(c, code, message))
                 .invoke(() -> metrics.failed(job.inputFormat(), job.params(), code))
                 .replaceWith((EngineResult) null);
     }
