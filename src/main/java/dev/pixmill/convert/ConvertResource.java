@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -97,6 +98,7 @@ public class ConvertResource {
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
     @VisibleConversion
     @Operation(summary = "Progress as Server-Sent Events", description = "One 'status' event per state change; "
             + "the stream ends after completed or failed.")
@@ -104,7 +106,7 @@ public class ConvertResource {
             @PathParam("id") String id) {
         return keys.identify(request)
                 .onItem().transformToMulti(caller -> service.watch(caller, id))
-                .map(c -> sse.newEventBuilder().name("status").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .map(c -> sse.newEventBuilder().name("status")
                         .data(ConversionStatusView.class, ConversionStatusView.of(c)).build());
     }
 }

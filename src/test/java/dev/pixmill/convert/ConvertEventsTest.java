@@ -74,6 +74,9 @@ class ConvertEventsTest {
             String event = null;
             String line;
             while ((line = reader.readLine()) != null) {
+                // only standard SSE fields (a stray "content-type:" line was sent once)
+                assertThat(line.isEmpty() || line.startsWith("event:") || line.startsWith("data:")
+                        || line.startsWith("id:") || line.startsWith(":")).as(line).isTrue();
                 if (line.startsWith("event:")) {
                     event = line.substring(6).strip();
                 } else if (line.startsWith("data:")) {
