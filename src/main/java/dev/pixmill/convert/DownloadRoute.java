@@ -1,6 +1,5 @@
 package dev.pixmill.convert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.jobs.ConversionService;
 import dev.pixmill.web.ErrorResponse;
@@ -118,16 +117,7 @@ public class DownloadRoute {
     }
 
     private void fail(HttpServerResponse response, Throwable failure) {
-        ErrorResponse error = ErrorResponse.of(failure);
-        String body;
-        try {
-            body = json.writeValueAsString(error.body());
-        } catch (JsonProcessingException e) {
-            body = "{\"error\":\"internal_error\",\"message\":\"internal error\"}";
-        }
-        response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        error.headers().forEach(response::putHeader);
-        response.end(body);
+        ErrorResponse.of(failure).send(response, json);
     }
 
     /** ASCII fallback in {@code filename}, the real name in {@code filename*} (RFC 6266). */

@@ -37,12 +37,13 @@ public class ErrorMapper {
         if (status >= 500) {
             LOG.error("request failed", e);
         }
-        return json(status, code, message).build();
+        return render(new ErrorResponse(status, code, message));
     }
 
     @ServerExceptionMapper
     public Response malformedJson(JacksonException e) {
-        return json(400, "invalid_json", "the request body is not valid JSON: " + e.getOriginalMessage()).build();
+        return render(new ErrorResponse(400, "invalid_json",
+                "the request body is not valid JSON: " + e.getOriginalMessage()));
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
@@ -55,9 +56,5 @@ public class ErrorMapper {
                 .entity(error.body());
         error.headers().forEach(response::header);
         return response.build();
-    }
-
-    private static Response.ResponseBuilder json(int status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorBody(code, message));
     }
 }

@@ -1,7 +1,11 @@
 package dev.pixmill.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.error.PixmillException;
 import dev.pixmill.error.ServiceBusyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
@@ -11,6 +15,10 @@ import java.util.Map;
  * and the plain Vert.x routes both answer through it, so every error has the same shape.
  */
 public record ErrorResponse(int status, ErrorBody body, Map<String, String> headers) {
+
+    public ErrorResponse(int status, String code, String message) {
+        this(status, new ErrorBody(code, message), Map.of());
+    }
 
     private static final Logger LOG = Logger.getLogger(ErrorResponse.class);
 
@@ -25,6 +33,19 @@ public record ErrorResponse(int status, ErrorBody body, Map<String, String> head
             return new ErrorResponse(e.status(), new ErrorBody(e.code(), e.getMessage()), headers);
         }
         LOG.error("unexpected failure", failure);
-        return new ErrorResponse(500, new ErrorBody("internal_error", "internal error"), Map.of());
+        return new ErrorResponse(500, "internal_error", "internal error");
+    }
+
+    /** Answers on a plain Vert.x route (outside the REST layer) and ends the response. */
+    public void send(HttpServerResponse response, ObjectMapper json) {
+        String text;
+        try {
+            text = json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            text = "{\"error\":\"internal_error\",\"message\":\"internal error\"}";
+        }
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        headers.forEach(response::putHeader);
+        response.end(text);
     }
 }

@@ -1,6 +1,5 @@
 package dev.pixmill.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.engine.EngineConfig;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -31,10 +30,10 @@ public class OversizeBodyResponder {
     @Inject
     ObjectMapper json;
 
-    void register(@Observes Router router) throws JsonProcessingException {
+    void register(@Observes Router router) {
         long limit = maxBodySize.asLongValue();
-        String body = json.writeValueAsString(new ErrorBody("file_too_large", String.format(
-                "the request is larger than the file limit of %.0f MB", engineConfig.limits().maxBytes() / 1048576.0)));
+        ErrorResponse tooLarge = new ErrorResponse(413, "file_too_large", String.format(
+                "the request is larger than the file limit of %.0f MB", engineConfig.limits().maxBytes() / 1048576.0));
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && parse(length) > limit) {
@@ -44,9 +43,7 @@ public class OversizeBodyResponder {
                 if (http1) {
                     ctx.response().headersEndHandler(v -> ctx.response().putHeader(HttpHeaders.CONNECTION, "close"));
                 }
-                ctx.response().setStatusCode(413)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(body);
+                tooLarge.send(ctx.response(), json);
                 if (http1) {
                     drainThenClose(ctx);
                 }
