@@ -74,10 +74,6 @@ public final class AddressPolicy {
         return new AddressPolicy(config.allowPrivate(), config.allowList().orElse(List.of()));
     }
 
-    public boolean allowsPrivate() {
-        return allowPrivate;
-    }
-
     /** The non-public category of an address, or empty for an ordinary public unicast address. */
     public static Optional<Category> classify(InetAddress address) {
         if (isMetadata(address)) {

@@ -103,7 +103,10 @@ public class ConversionService {
                 // re-read on the request's own context: Hibernate Reactive sessions are bound to it
                 .emitOn(task -> context.runOnContext(v -> task.run()))
                 .onItem().transformToUni(x -> status(id, owner)).concatenate()
-                .filter(c -> !Objects.equals(last.getAndSet(c.status + "/" + c.progress), c.status + "/" + c.progress))
+                .filter(c -> {
+                    String state = c.status + "/" + c.progress;
+                    return !state.equals(last.getAndSet(state));
+                })
                 .plug(stream -> untilTerminal(stream));
     }
 
@@ -140,9 +143,8 @@ public class ConversionService {
 
     /** {@code photo.png} converted to webp downloads as {@code photo.webp}. */
     static String resultFilename(Conversion c) {
+        // stored names are bare already (boundedFilename drops client paths)
         String stem = c.inputFilename == null || c.inputFilename.isBlank() ? "image" : c.inputFilename;
-        int slash = Math.max(stem.lastIndexOf('/'), stem.lastIndexOf('\\'));
-        stem = stem.substring(slash + 1);
         int dot = stem.lastIndexOf('.');
         if (dot > 0) {
             stem = stem.substring(0, dot);

@@ -106,10 +106,6 @@ public class ConversionWorker {
         }
     }
 
-    public String workerId() {
-        return workerId;
-    }
-
     /** Asks for a claim round. Safe to call from anywhere, any time; never runs two rounds at once. */
     public void pump() {
         if (pumpRequests.getAndIncrement() == 0) {

@@ -82,10 +82,6 @@ public class IntakeBudget {
         }
     }
 
-    public long budget() {
-        return budget;
-    }
-
     public long available() {
         return available.get();
     }

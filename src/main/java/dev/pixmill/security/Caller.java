@@ -15,8 +15,4 @@ public record Caller(String owner, UUID keyId, String plan) {
     public static Caller of(ApiKey key) {
         return new Caller("key:" + key.id, key.id, key.plan);
     }
-
-    public boolean anonymous() {
-        return keyId == null;
-    }
 }

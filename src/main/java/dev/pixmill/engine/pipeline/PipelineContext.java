@@ -67,10 +67,6 @@ public final class PipelineContext implements AutoCloseable {
         return image;
     }
 
-    public boolean hasImage() {
-        return !image.equals(MemorySegment.NULL);
-    }
-
     /** Takes ownership of {@code next} and drops the previous reference. */
     public void replaceImage(MemorySegment next) {
         MemorySegment old = image;

@@ -373,10 +373,6 @@ public final class Vips {
         }
     }
 
-    public static boolean isAvailable() {
-        return INIT_FAILURE == null;
-    }
-
     /** {@code "8.14.1"}. */
     public static String version() {
         ensureInitialized();
