@@ -35,6 +35,8 @@ import javax.xml.stream.XMLStreamWriter;
  * <li>CSS (style attributes, {@code <style>} text, presentation attributes) loses every {@code url(...)}
  * not pointing at a {@code #fragment}; CSS containing an {@code @import} or a backslash (escapes)
  * is dropped entirely.</li>
+ * <li>what the document may ask librsvg to compute is bounded by {@link SvgCostBudget} (element and
+ * filter-primitive counts, costly filter parameters, expanded references).</li>
  * </ul>
  * Everything runs in time linear in the input size.
  */
@@ -253,6 +255,7 @@ public final class SvgSanitizer {
             int skip = 0; // > 0 while inside a dropped subtree
             boolean sawRoot = false;
             boolean rootClosed = false;
+            SvgCostBudget budget = new SvgCostBudget();
             StringBuilder css = null; // non-null while inside a kept <style>
             while (r.hasNext()) {
                 int ev = r.next();
@@ -275,12 +278,13 @@ public final class SvgSanitizer {
                             skip = 1;
                         } else {
                             String name = r.getLocalName();
+                            budget.start(name, r.getAttributeValue(null, "id"));
                             w.writeStartElement(name);
                             if (depth == 1) {
                                 w.writeDefaultNamespace(SVG_NS);
                                 w.writeNamespace("xlink", XLINK_NS);
                             }
-                            writeAttributes(r, w, name);
+                            writeAttributes(r, w, name, budget);
                             if (name.equals("style")) {
                                 css = new StringBuilder();
                             }
@@ -299,6 +303,7 @@ public final class SvgSanitizer {
                                 css = null;
                             }
                             w.writeEndElement();
+                            budget.end();
                         }
                         if (depth == 0) {
                             rootClosed = true;
@@ -343,6 +348,7 @@ public final class SvgSanitizer {
             if (!sawRoot || !rootClosed) {
                 throw invalid("the SVG document has no complete <svg> root element");
             }
+            budget.finish();
             w.writeEndDocument();
             w.flush();
             w.close();
@@ -374,8 +380,8 @@ public final class SvgSanitizer {
         };
     }
 
-    private static void writeAttributes(XMLStreamReader r, XMLStreamWriter w, String element)
-            throws XMLStreamException {
+    private static void writeAttributes(XMLStreamReader r, XMLStreamWriter w, String element,
+            SvgCostBudget budget) throws XMLStreamException {
         for (int i = 0, n = r.getAttributeCount(); i < n; i++) {
             String ns = r.getAttributeNamespace(i);
             String local = r.getAttributeLocalName(i);
@@ -388,18 +394,22 @@ public final class SvgSanitizer {
                     String v = safeHref(value, element);
                     if (v != null) {
                         w.writeAttribute("href", v);
+                        reference(budget, v);
                     }
                     continue;
                 }
+                budget.parameter(element, local, value);
                 String clean = local.equals("style") ? sanitizeCss(value) : sanitizeAttributeValue(value);
                 if (clean != null) {
                     w.writeAttribute(local, clean);
+                    urlReferences(budget, clean);
                 }
             } else if (XLINK_NS.equals(ns)) {
                 if (local.equals("href")) {
                     String v = safeHref(value, element);
                     if (v != null) {
                         w.writeAttribute("xlink", XLINK_NS, "href", v);
+                        reference(budget, v);
                     }
                 }
                 // other xlink:* attributes carry nothing librsvg needs
@@ -410,6 +420,29 @@ public final class SvgSanitizer {
                 // xml:base and the rest are dropped
             }
             // attributes in any other namespace are dropped
+        }
+    }
+
+    private static void reference(SvgCostBudget budget, String href) {
+        if (href.startsWith("#")) {
+            budget.reference(href);
+        }
+    }
+
+    /** Records the {@code url(#id)} references left in a cleaned value (only fragments survive). */
+    private static void urlReferences(SvgCostBudget budget, String clean) {
+        int i = indexOfIgnoreCase(clean, "url(", 0);
+        while (i >= 0) {
+            int close = clean.indexOf(')', i);
+            if (close < 0) {
+                return;
+            }
+            String target = clean.substring(i + 4, close).strip();
+            if (!target.isEmpty() && (target.charAt(0) == '"' || target.charAt(0) == '\'')) {
+                target = target.substring(1, Math.max(1, target.length() - 1));
+            }
+            reference(budget, target);
+            i = indexOfIgnoreCase(clean, "url(", close);
         }
     }
 

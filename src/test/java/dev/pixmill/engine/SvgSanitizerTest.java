@@ -226,4 +226,59 @@ class SvgSanitizerTest {
         int q = Fixtures.read(r.bytes()).getRGB(105, 48); // the <use>d blue triangle
         assertThat(q & 0xFF).isGreaterThan(200);
     }
+
+    // ------------------------------------------------------------------ cost bounds
+
+    private static String filter(String primitive) {
+        return OPEN + "<filter id=\"f\">" + primitive + "</filter><rect width=\"40\" height=\"20\" filter=\"url(#f)\"/></svg>";
+    }
+
+    @Test
+    void filterParametersWhoseCostGrowsAreBounded() {
+        refused(filter("<feGaussianBlur stdDeviation=\"100000\"/>"), "feGaussianBlur stdDeviation=\"100000\" is over the limit of 200");
+        refused(filter("<feGaussianBlur stdDeviation=\"2 1e400\"/>"), "stdDeviation");
+        refused(filter("<feDropShadow stdDeviation=\"5000\"/>"), "feDropShadow");
+        refused(filter("<feTurbulence baseFrequency=\"0.01\" numOctaves=\"100000\"/>"), "numOctaves");
+        refused(filter("<feMorphology radius=\"10 900\"/>"), "feMorphology radius=\"900\"");
+        refused(filter("<feConvolveMatrix order=\"40\" kernelMatrix=\"1\"/>"), "feConvolveMatrix order");
+        // ordinary values pass unchanged
+        assertThat(clean(filter("<feGaussianBlur stdDeviation=\"4 2\"/><feTurbulence numOctaves=\"4\"/>")))
+                .contains("stdDeviation=\"4 2\"").contains("numOctaves=\"4\"");
+    }
+
+    @Test
+    void elementAndPrimitiveCountsAreBounded() {
+        refused(OPEN + "<rect/>".repeat(SvgCostBudget.MAX_ELEMENTS + 1) + "</svg>", "more than 20000 elements");
+        refused(filter("<feOffset dx=\"1\"/>".repeat(SvgCostBudget.MAX_FILTER_PRIMITIVES + 1)), "filter primitives");
+        // dropped elements do not count: they never reach librsvg
+        assertThat(clean(OPEN + "<script/>".repeat(SvgCostBudget.MAX_ELEMENTS + 10) + "<rect/></svg>")).contains("<rect");
+    }
+
+    @Test
+    void nestedUseThatExpandsExponentiallyIsRefused() {
+        // 10 levels of 10 <use> each: 200 elements in the file, 10^10 once expanded
+        StringBuilder svg = new StringBuilder(OPEN).append("<defs><rect id=\"l0\" width=\"1\" height=\"1\"/>");
+        for (int level = 1; level <= 10; level++) {
+            svg.append("<g id=\"l").append(level).append("\">");
+            for (int i = 0; i < 10; i++) {
+                svg.append("<use href=\"#l").append(level - 1).append("\"/>");
+            }
+            svg.append("</g>");
+        }
+        svg.append("</defs><use xlink:href=\"#l10\"/></svg>");
+        refused(svg.toString(), "once its references are expanded");
+        // patterns referenced through url(#…) count as well
+        String patterns = OPEN + "<defs><pattern id=\"p\" width=\"1\" height=\"1\">" + "<rect/>".repeat(1000)
+                + "</pattern></defs>" + "<rect fill=\"url(#p)\"/>".repeat(200) + "</svg>";
+        refused(patterns, "once its references are expanded");
+        // a gradient used many times costs nothing extra
+        String gradients = OPEN + "<defs><linearGradient id=\"g\">" + "<stop/>".repeat(50) + "</linearGradient></defs>"
+                + "<rect fill=\"url(#g)\"/>".repeat(5000) + "</svg>";
+        assertThat(clean(gradients)).contains("url(#g)");
+    }
+
+    @Test
+    void circularReferencesAreRefused() {
+        refused(OPEN + "<g id=\"a\"><use href=\"#b\"/></g><g id=\"b\"><use href=\"#a\"/></g></svg>", "circular");
+    }
 }
