@@ -36,13 +36,16 @@ find_jdk25() {
 }
 
 ensure_libvips() {
-  # grep without -q: with pipefail, -q quitting early could fail the pipeline
-  if ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null; then return 0; fi
-  log "libvips42 is missing; installing it with apt"
+  # grep without -q: with pipefail, -q quitting early could fail the pipeline.
+  # The `vips` command (libvips-tools) renders SVG and PDF in a bounded child process.
+  if ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null && command -v vips >/dev/null 2>&1; then
+    return 0
+  fi
+  log "libvips42 or libvips-tools is missing; installing them with apt"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
     && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-         libvips42 librsvg2-2 libpoppler-glib8 libheif1 >/dev/null \
-    || die "install libvips42 (apt-get install libvips42) and run again; Pixmill's engine is libvips 8.14+"
+         libvips42 libvips-tools librsvg2-2 libpoppler-glib8 libheif1 >/dev/null \
+    || die "install libvips42 and libvips-tools (apt-get install libvips42 libvips-tools) and run again; Pixmill's engine is libvips 8.14+"
 }
 
 pg_ready() { pg_isready -q -h "$PIXMILL_DB_HOST" -p "$PIXMILL_DB_PORT" 2>/dev/null; }

@@ -26,6 +26,32 @@ public interface EngineConfig {
 
     Limits limits();
 
+    /** SVG and PDF are rendered in a bounded child process ({@link VectorRenderer}). */
+    Vector vector();
+
+    interface Vector {
+        /** The libvips command-line tool (Debian: libvips-tools). */
+        @WithDefault("vips")
+        String command();
+
+        /** Longest one render may take, within the conversion's own deadline. */
+        @WithDefault("20s")
+        Duration timeout();
+
+        /** Heap a render may allocate; past it the render fails with 413. */
+        @WithDefault("256M")
+        io.quarkus.runtime.configuration.MemorySize maxMemory();
+
+        /** Largest PNG a render may write. */
+        @WithDefault("512M")
+        io.quarkus.runtime.configuration.MemorySize maxOutput();
+
+        default VectorRenderer.Settings toSettings() {
+            return new VectorRenderer.Settings(command(), timeout(), maxMemory().asLongValue(),
+                    maxOutput().asLongValue());
+        }
+    }
+
     interface Limits {
         @WithDefault("20971520")
         long maxBytes();

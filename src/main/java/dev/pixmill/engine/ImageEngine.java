@@ -8,6 +8,7 @@ import dev.pixmill.engine.vips.VipsException;
 import dev.pixmill.error.PixmillException;
 import dev.pixmill.error.ProcessingException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
@@ -24,14 +25,26 @@ public class ImageEngine {
     private final Pipeline probePipeline = Steps.probe();
     private final Pipeline convertPipeline = Steps.convert();
 
-    /** Loads and initialises libvips (also usable without CDI). */
+    private final VectorRenderer vector;
+
+    /** Loads and initialises libvips, with the default renderer settings (also usable without CDI). */
     public ImageEngine() {
+        this(VectorRenderer.Settings.defaults());
+    }
+
+    @Inject
+    public ImageEngine(EngineConfig config) {
+        this(config.vector().toSettings());
+    }
+
+    public ImageEngine(VectorRenderer.Settings vectorSettings) {
         Vips.ensureInitialized();
+        this.vector = new VectorRenderer(vectorSettings);
     }
 
     /** Format and header dimensions, checked against the limits; no pixel is decoded. */
     public ImageInfo probe(byte[] input, ImageLimits limits) {
-        try (PipelineContext ctx = new PipelineContext(input, null, limits, PROBE_TIMEOUT)) {
+        try (PipelineContext ctx = new PipelineContext(input, null, limits, PROBE_TIMEOUT, vector)) {
             run(probePipeline, ctx);
             return new ImageInfo(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.headerPages);
         }
@@ -39,7 +52,7 @@ public class ImageEngine {
 
     /** Runs the whole pipeline: sniff, limits, shrink-on-load, sRGB, flatten, encode. */
     public EngineResult convert(byte[] input, ConversionSpec spec) {
-        try (PipelineContext ctx = new PipelineContext(input, spec, spec.limits(), spec.timeout())) {
+        try (PipelineContext ctx = new PipelineContext(input, spec, spec.limits(), spec.timeout(), vector)) {
             run(convertPipeline, ctx);
             return new EngineResult(ctx.output, spec.output(), ctx.outWidth, ctx.outHeight);
         }

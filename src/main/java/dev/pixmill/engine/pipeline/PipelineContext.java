@@ -3,6 +3,7 @@ package dev.pixmill.engine.pipeline;
 import dev.pixmill.engine.ConversionSpec;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.engine.VectorRenderer;
 import dev.pixmill.engine.vips.Vips;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +20,8 @@ public final class PipelineContext implements AutoCloseable {
     /** null for a probe. */
     public final ConversionSpec spec;
     public final ImageLimits limits;
+    /** Renders SVG and PDF out of process. */
+    public final VectorRenderer vector;
     public final Arena arena = Arena.ofConfined();
     private final long deadlineNanos;
     private final long timeoutSeconds;
@@ -38,10 +41,12 @@ public final class PipelineContext implements AutoCloseable {
     public int outWidth;
     public int outHeight;
 
-    public PipelineContext(byte[] input, ConversionSpec spec, ImageLimits limits, Duration timeout) {
+    public PipelineContext(byte[] input, ConversionSpec spec, ImageLimits limits, Duration timeout,
+            VectorRenderer vector) {
         this.input = input;
         this.spec = spec;
         this.limits = limits;
+        this.vector = vector;
         Duration t = timeout == null || timeout.isZero() || timeout.isNegative() ? Duration.ofDays(1) : timeout;
         this.timeoutSeconds = Math.max(1, t.toSeconds());
         this.deadlineNanos = System.nanoTime() + t.toNanos();
@@ -53,6 +58,15 @@ public final class PipelineContext implements AutoCloseable {
             nativeInput = Vips.buffer(arena, decodeInput != null ? decodeInput : input);
         }
         return nativeInput;
+    }
+
+    /** The bytes to decode: the sanitised SVG, else the input. */
+    public byte[] decodeBytes() {
+        return decodeInput != null ? decodeInput : input;
+    }
+
+    public long deadlineNanos() {
+        return deadlineNanos;
     }
 
     /** Replaces the bytes libvips decodes (the sanitised SVG); only before {@link #nativeInput()}. */

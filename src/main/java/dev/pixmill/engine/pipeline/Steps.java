@@ -5,13 +5,18 @@ import dev.pixmill.engine.FormatSniffer;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.engine.SvgSanitizer;
+import dev.pixmill.engine.VectorRenderer;
 import dev.pixmill.engine.vips.Vips;
 import dev.pixmill.engine.vips.VipsException;
 import dev.pixmill.error.InvalidImageException;
 import dev.pixmill.error.PayloadTooLargeException;
 import dev.pixmill.error.ProcessingException;
 import dev.pixmill.error.UnsupportedFormatException;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import org.jboss.logging.Logger;
@@ -171,7 +176,11 @@ public final class Steps {
             int size = spec.upscale() && (spec.width() != null || spec.height() != null) ? Vips.SIZE_BOTH
                     : Vips.SIZE_DOWN;
             try {
-                if (decodedByImageIo(ctx.format)) {
+                if (ctx.format == ImageFormat.SVG || ctx.format == ImageFormat.PDF) {
+                    double scale = scale(ctx.headerWidth, ctx.headerHeight, bw, bh, size == Vips.SIZE_BOTH);
+                    ctx.replaceImage(Vips.thumbnailBuffer(ctx.arena, rendered(ctx, scale), bw, bh, size, false,
+                            "fail_on=truncated"));
+                } else if (decodedByImageIo(ctx.format)) {
                     ImageIoDecoder.Pixels px = ImageIoDecoder.decode(ctx.input, ctx.format);
                     MemorySegment mem = Vips.newFromMemoryCopy(ctx.arena, px.data(), px.width(), px.height(),
                             px.bands());
@@ -194,6 +203,28 @@ public final class Steps {
             if (ctx.format == ImageFormat.SVG && !ctx.limits.checkVectorDimensions()) {
                 checkDims(ctx.limits, Vips.width(ctx.image()), Vips.height(ctx.image()), 1);
             }
+        }
+    }
+
+    /** The scale libvips' thumbnail would render a vector image at to fit the box. */
+    static double scale(int w, int h, int bw, int bh, boolean upscale) {
+        double s = Math.min((double) bw / w, (double) bh / h);
+        return upscale ? s : Math.min(s, 1.0);
+    }
+
+    /**
+     * SVG/PDF rendered by {@link dev.pixmill.engine.VectorRenderer} in a bounded child process; the
+     * PNG it writes is mapped into the context's arena (it lives as long as the images made from it)
+     * and its file removed at once.
+     */
+    static MemorySegment rendered(PipelineContext ctx, double scale) {
+        Path png = ctx.vector.render(ctx.decodeBytes(), ctx.format, scale, ctx.deadlineNanos());
+        try (FileChannel ch = FileChannel.open(png, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), ctx.arena);
+        } catch (IOException e) {
+            throw new ProcessingException("processing_failed", "the rendered image could not be read", e);
+        } finally {
+            VectorRenderer.discard(png);
         }
     }
 
