@@ -26,6 +26,13 @@ public interface EngineConfig {
 
     Limits limits();
 
+    /**
+     * Native memory all conversions together may hold, by their estimate from the header; a
+     * conversion that needs more than this alone is refused with 413.
+     */
+    @WithDefault("384M")
+    io.quarkus.runtime.configuration.MemorySize memoryBudget();
+
     /** SVG and PDF are rendered in a bounded child process ({@link VectorRenderer}). */
     Vector vector();
 

@@ -3,6 +3,7 @@ package dev.pixmill.engine;
 import dev.pixmill.engine.pipeline.Pipeline;
 import dev.pixmill.engine.pipeline.PipelineContext;
 import dev.pixmill.engine.pipeline.Steps;
+import dev.pixmill.engine.vips.Allocator;
 import dev.pixmill.engine.vips.Vips;
 import dev.pixmill.engine.vips.VipsException;
 import dev.pixmill.error.PixmillException;
@@ -25,26 +26,35 @@ public class ImageEngine {
     private final Pipeline probePipeline = Steps.probe();
     private final Pipeline convertPipeline = Steps.convert();
 
-    private final VectorRenderer vector;
+    /** Default of {@code pixmill.engine.memory-budget}. */
+    public static final long DEFAULT_MEMORY_BUDGET = 384L << 20;
 
-    /** Loads and initialises libvips, with the default renderer settings (also usable without CDI). */
+    private final VectorRenderer vector;
+    private final EngineMemory memory;
+
+    /** Loads and initialises libvips, with the default settings (also usable without CDI). */
     public ImageEngine() {
-        this(VectorRenderer.Settings.defaults());
+        this(VectorRenderer.Settings.defaults(), new EngineMemory(DEFAULT_MEMORY_BUDGET));
     }
 
     @Inject
     public ImageEngine(EngineConfig config) {
-        this(config.vector().toSettings());
+        this(config.vector().toSettings(), new EngineMemory(config.memoryBudget().asLongValue()));
     }
 
-    public ImageEngine(VectorRenderer.Settings vectorSettings) {
+    public ImageEngine(VectorRenderer.Settings vectorSettings, EngineMemory memory) {
         Vips.ensureInitialized();
         this.vector = new VectorRenderer(vectorSettings);
+        this.memory = memory;
+    }
+
+    public EngineMemory memory() {
+        return memory;
     }
 
     /** Format and header dimensions, checked against the limits; no pixel is decoded. */
     public ImageInfo probe(byte[] input, ImageLimits limits) {
-        try (PipelineContext ctx = new PipelineContext(input, null, limits, PROBE_TIMEOUT, vector)) {
+        try (PipelineContext ctx = new PipelineContext(input, null, limits, PROBE_TIMEOUT, vector, null)) {
             run(probePipeline, ctx);
             return new ImageInfo(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.headerPages);
         }
@@ -52,9 +62,11 @@ public class ImageEngine {
 
     /** Runs the whole pipeline: sniff, limits, shrink-on-load, sRGB, flatten, encode. */
     public EngineResult convert(byte[] input, ConversionSpec spec) {
-        try (PipelineContext ctx = new PipelineContext(input, spec, spec.limits(), spec.timeout(), vector)) {
+        try (PipelineContext ctx = new PipelineContext(input, spec, spec.limits(), spec.timeout(), vector, memory)) {
             run(convertPipeline, ctx);
             return new EngineResult(ctx.output, spec.output(), ctx.outWidth, ctx.outHeight);
+        } finally {
+            Allocator.trim();
         }
     }
 

@@ -11,17 +11,21 @@ import java.util.function.Supplier;
 /**
  * Bounds the input bytes held in memory at once while uploads and fetched files are read, probed
  * and queued. Past the budget a request is refused with 503 and Retry-After instead of letting
- * concurrent large uploads exhaust the heap. Default: a quarter of the maximum heap.
+ * concurrent large uploads exhaust the heap. Default: a quarter of the maximum heap, at most 64 MB.
  */
 @ApplicationScoped
 public class IntakeBudget {
+
+    /** The default never exceeds this, however large the heap a plain {@code java -jar} got. */
+    static final long DEFAULT_CAP = 64L << 20;
 
     private final AtomicLong available;
     private final long budget;
 
     @Inject
     public IntakeBudget(JobsConfig config) {
-        this(config.intakeBudget().map(m -> m.asLongValue()).orElse(Runtime.getRuntime().maxMemory() / 4));
+        this(config.intakeBudget().map(m -> m.asLongValue())
+                .orElse(Math.min(DEFAULT_CAP, Runtime.getRuntime().maxMemory() / 4)));
     }
 
     IntakeBudget(long budget) {

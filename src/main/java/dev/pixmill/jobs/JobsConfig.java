@@ -45,7 +45,7 @@ public interface JobsConfig {
 
     /**
      * Input bytes held in memory at once while uploads and fetched files are taken in; default a
-     * quarter of the maximum heap. Requests over it are refused with 503 and Retry-After.
+     * quarter of the maximum heap, at most 64 MB. Requests over it are refused with 503 and Retry-After.
      */
     Optional<MemorySize> intakeBudget();
 

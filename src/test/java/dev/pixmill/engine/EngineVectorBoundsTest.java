@@ -38,7 +38,7 @@ class EngineVectorBoundsTest {
     @Test
     void aRenderPastItsTimeIsKilledAndTheCallerIsFreeAtOnce() {
         ImageEngine engine = new ImageEngine(new VectorRenderer.Settings("vips", Duration.ofSeconds(2), 256L << 20,
-                512L << 20));
+                512L << 20), new EngineMemory(ImageEngine.DEFAULT_MEMORY_BUDGET));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> engine.convert(utf8(SLOW_TURBULENCE), Fixtures.spec(ImageFormat.PNG, null, null)))
                 .isInstanceOf(InvalidImageException.class)
@@ -72,7 +72,7 @@ class EngineVectorBoundsTest {
     @Test
     void aRenderOverItsMemoryIsRefusedNamingTheLimit() {
         ImageEngine engine = new ImageEngine(new VectorRenderer.Settings("vips", Duration.ofSeconds(20), 96L << 20,
-                512L << 20));
+                512L << 20), new EngineMemory(ImageEngine.DEFAULT_MEMORY_BUDGET));
         assertThatThrownBy(() -> engine.convert(utf8(HUNGRY_BLUR), Fixtures.spec(ImageFormat.JPEG, null, null)))
                 .isInstanceOf(PayloadTooLargeException.class)
                 .satisfies(e -> assertThat(((PixmillException) e).code()).isEqualTo("image_too_large"))

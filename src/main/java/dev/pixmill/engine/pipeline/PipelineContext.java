@@ -2,6 +2,7 @@ package dev.pixmill.engine.pipeline;
 
 import dev.pixmill.engine.ConversionSpec;
 import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.EngineMemory;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.engine.VectorRenderer;
 import dev.pixmill.engine.vips.Vips;
@@ -22,6 +23,9 @@ public final class PipelineContext implements AutoCloseable {
     public final ImageLimits limits;
     /** Renders SVG and PDF out of process. */
     public final VectorRenderer vector;
+    /** The engine's memory budget; null for a probe, which decodes nothing. */
+    public final EngineMemory memory;
+    private EngineMemory.Reservation reservation;
     public final Arena arena = Arena.ofConfined();
     private final long deadlineNanos;
     private final long timeoutSeconds;
@@ -42,11 +46,12 @@ public final class PipelineContext implements AutoCloseable {
     public int outHeight;
 
     public PipelineContext(byte[] input, ConversionSpec spec, ImageLimits limits, Duration timeout,
-            VectorRenderer vector) {
+            VectorRenderer vector, EngineMemory memory) {
         this.input = input;
         this.spec = spec;
         this.limits = limits;
         this.vector = vector;
+        this.memory = memory;
         Duration t = timeout == null || timeout.isZero() || timeout.isNegative() ? Duration.ofDays(1) : timeout;
         this.timeoutSeconds = Math.max(1, t.toSeconds());
         this.deadlineNanos = System.nanoTime() + t.toNanos();
@@ -97,6 +102,14 @@ public final class PipelineContext implements AutoCloseable {
         Vips.killAfter(image, deadlineCell);
     }
 
+    /** Keeps the memory reservation until {@link #close()}. */
+    void holdMemory(EngineMemory.Reservation r) {
+        if (reservation != null) {
+            reservation.close();
+        }
+        reservation = r;
+    }
+
     public void checkDeadline() {
         if (System.nanoTime() - deadlineNanos > 0) {
             throw Pipeline.timeout(timeoutSeconds);
@@ -109,6 +122,9 @@ public final class PipelineContext implements AutoCloseable {
             replaceImage(MemorySegment.NULL);
         } finally {
             arena.close();
+            if (reservation != null) {
+                reservation.close();
+            }
         }
     }
 }

@@ -198,6 +198,7 @@ public final class Vips {
                 h[6].invokeExact(a.allocateFrom("VipsForeignLoadSvgBuffer"), 0);
                 h[6].invokeExact(a.allocateFrom("VipsForeignLoadPdfBuffer"), 0);
                 installLogHandler(l, a);
+                Allocator.tune();
                 long gtype = (long) h[35].invokeExact();
                 int v = (int) h[34].invokeExact(a.allocateFrom("pixmill"), gtype, a.allocateFrom("srgb"));
                 if (v >= 0) {
@@ -341,7 +342,7 @@ public final class Vips {
         return downcall(symbol, fd, firstVariadic);
     }
 
-    private static MethodHandle downcall(MemorySegment symbol, FunctionDescriptor fd, int firstVariadic) {
+    static MethodHandle downcall(MemorySegment symbol, FunctionDescriptor fd, int firstVariadic) {
         LINKED_DOWNCALLS.add(shape(fd, firstVariadic));
         return firstVariadic < 0 ? LINKER.downcallHandle(symbol, fd)
                 : LINKER.downcallHandle(symbol, fd, Linker.Option.firstVariadicArg(firstVariadic));

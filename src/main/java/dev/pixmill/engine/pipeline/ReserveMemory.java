@@ -1,0 +1,75 @@
+package dev.pixmill.engine.pipeline;
+
+import dev.pixmill.engine.ConversionSpec;
+import dev.pixmill.engine.ImageFormat;
+
+/**
+ * Reserves the conversion's estimated native memory from the engine budget before anything is
+ * decoded (see {@link dev.pixmill.engine.EngineMemory}); the context gives it back when it closes.
+ * The estimate counts what libvips and the codecs hold whole: decoders that cannot stream
+ * (HEIF/AVIF decode at full size, interlaced PNG, GIF frames, ImageIO), encoders that take the
+ * whole image (WebP, AVIF/HEIC, GIF, BMP), the native copy of the input, and a fixed allowance
+ * for the streaming pipeline. Factors are bytes per pixel: the peak RSS growth of one conversion of
+ * 12 and 20 MP photos in a fresh JVM (README, Memory), rounded up.
+ */
+final class ReserveMemory implements Step {
+
+    static final long PIPELINE_ALLOWANCE = 32L << 20;
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public void run(PipelineContext ctx) {
+        if (ctx.memory == null) {
+            return;
+        }
+        ConversionSpec spec = ctx.spec;
+        long bytes = estimate(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.animated ? ctx.headerPages : 1,
+                interlacedPng(ctx), spec, ctx.input.length);
+        String what = "converting this " + ctx.headerWidth + "x" + ctx.headerHeight + " " + Steps.label(ctx.format)
+                + " image to " + Steps.label(spec.output());
+        ctx.holdMemory(ctx.memory.reserve(bytes, ctx.deadlineNanos(), what));
+    }
+
+    static long estimate(ImageFormat in, int w, int h, int frames, boolean interlaced, ConversionSpec spec,
+            long inputBytes) {
+        int bw = spec.width() == null ? Integer.MAX_VALUE : spec.width();
+        int bh = spec.height() == null ? Integer.MAX_VALUE : spec.height();
+        if (spec.output() == ImageFormat.ICO) {
+            bw = Math.min(bw, Steps.ICO_MAX);
+            bh = Math.min(bh, Steps.ICO_MAX);
+        }
+        int[] out = Steps.fit(w, h, bw == Integer.MAX_VALUE ? null : bw, bh == Integer.MAX_VALUE ? null : bh,
+                spec.upscale());
+        long inPx = (long) w * h;
+        long outFramePx = (long) out[0] * out[1];
+        long outPx = outFramePx * frames;
+        long decode = switch (in) {
+            case HEIC, AVIF -> inPx * 6;
+            case WEBP -> frames > 1 ? inPx * 8 : outFramePx * 4;
+            case PNG -> interlaced ? inPx * 4 : 0;
+            case GIF -> inPx * 8;
+            case BMP, ICO -> inPx * 8;
+            case SVG, PDF -> outFramePx * 4;
+            default -> 0; // JPEG (shrink-on-load) and TIFF stream
+        };
+        long encode = switch (spec.output()) {
+            case WEBP -> outPx * 7;
+            case AVIF, HEIC -> outPx * 17;
+            case GIF -> outPx * 11;
+            case BMP -> outPx * 4;
+            case JPEG, PDF, SVG -> outFramePx * 2; // optimize_coding keeps every coefficient for its second pass
+            default -> 0; // PNG and TIFF stream; ICO is at most 256x256
+        };
+        // the input is held twice (heap and the native copy libvips reads)
+        return 2 * inputBytes + decode + encode + PIPELINE_ALLOWANCE;
+    }
+
+    /** PNG interlace method, byte 28 of the file (in the IHDR chunk): Adam7 decodes whole. */
+    private static boolean interlacedPng(PipelineContext ctx) {
+        return ctx.format == ImageFormat.PNG && ctx.input.length > 28 && ctx.input[28] == 1;
+    }
+}
