@@ -67,6 +67,38 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /**
+     * A real, valid PNG of the given size whose pixels are all zero: a few KB on disk, width*height*3
+     * bytes once decoded (a decompression bomb within the pixel limits).
+     */
+    public static byte[] pngZeros(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
+        byte[] ihdr = new byte[13];
+        putInt(ihdr, 0, width);
+        putInt(ihdr, 4, height);
+        ihdr[8] = 8;
+        ihdr[9] = 2;
+        chunk(out, "IHDR", ihdr);
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+        byte[] row = new byte[1 + width * 3]; // filter byte 0, then black pixels
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        for (int y = 0; y < height; y++) {
+            deflater.setInput(row);
+            while (!deflater.needsInput()) {
+                idat.write(buf, 0, deflater.deflate(buf));
+            }
+        }
+        deflater.finish();
+        while (!deflater.finished()) {
+            idat.write(buf, 0, deflater.deflate(buf));
+        }
+        chunk(out, "IDAT", idat.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] length = new byte[4];
         putInt(length, 0, data.length);
