@@ -37,8 +37,8 @@ public final class Steps {
     }
 
     public static Pipeline convert() {
-        return new Pipeline(List.of(new Sniff(), new HeaderLimits(), new ReserveMemory(), new Load(), new ToSrgb(),
-                new FlattenAlpha(), new Encode()));
+        return new Pipeline(List.of(new Sniff(), new PngTextChunks(), new HeaderLimits(), new ReserveMemory(),
+                new Load(), new ToSrgb(), new FlattenAlpha(), new StripMetadata(), new Encode(), new StripWebpChunks()));
     }
 
     static String label(ImageFormat f) {

@@ -13,8 +13,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -88,6 +92,10 @@ public final class Vips {
     private static final MethodHandle SIGNAL_CONNECT;
     private static final MethodHandle GET_TYPEOF;
     private static final MethodHandle ICC_TRANSFORM;
+    private static final MethodHandle COPY;
+    private static final MethodHandle GET_FIELDS;
+    private static final MethodHandle REMOVE;
+    private static final MethodHandle G_STRFREEV;
     private static final MemorySegment ICC_PROFILE_FIELD = Arena.global().allocateFrom("icc-profile-data");
     private static final MemorySegment SRGB_PROFILE = Arena.global().allocateFrom("srgb");
     private static final MemorySegment EMBEDDED = Arena.global().allocateFrom("embedded");
@@ -108,7 +116,7 @@ public final class Vips {
     static {
         SymbolLookup lib = null;
         Throwable failure = null;
-        MethodHandle[] h = new MethodHandle[41];
+        MethodHandle[] h = new MethodHandle[45];
         MemorySegment evalStub = MemorySegment.NULL;
         int srgb = 22;
         try {
@@ -181,6 +189,13 @@ public final class Vips {
             // int vips_icc_transform(VipsImage *in, VipsImage **out, const char *output_profile, ...)
             h[40] = handle(l, "vips_icc_transform",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 3);
+            // int vips_copy(VipsImage *in, VipsImage **out, ...)
+            h[41] = handle(l, "vips_copy", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 2);
+            // gchar **vips_image_get_fields(VipsImage *image)
+            h[42] = handle(l, "vips_image_get_fields", FunctionDescriptor.of(ADDRESS, ADDRESS));
+            // gboolean vips_image_remove(VipsImage *image, const char *name)
+            h[43] = handle(l, "vips_image_remove", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            h[44] = handle(l, "g_strfreev", FunctionDescriptor.ofVoid(ADDRESS));
             FunctionDescriptor evalFn = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS);
             LINKED_UPCALLS.add(shape(evalFn, -1));
             evalStub = LINKER.upcallStub(java.lang.invoke.MethodHandles.lookup().findStatic(Vips.class, "onEval",
@@ -252,6 +267,10 @@ public final class Vips {
         SIGNAL_CONNECT = h[38];
         GET_TYPEOF = h[39];
         ICC_TRANSFORM = h[40];
+        COPY = h[41];
+        GET_FIELDS = h[42];
+        REMOVE = h[43];
+        G_STRFREEV = h[44];
         EVAL_STUB = evalStub;
     }
 
@@ -631,6 +650,56 @@ public final class Vips {
             throw e;
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /** {@code vips_copy}: a new reference to the same pixels whose metadata can be changed on its own. */
+    public static MemorySegment copy(Arena arena, MemorySegment in) {
+        return newImage(arena, "copy", out -> (int) COPY.invokeExact(in, out, MemorySegment.NULL));
+    }
+
+    /** Names of every field of the image, the basic header fields (width, xres, ...) included. */
+    public static List<String> fieldNames(MemorySegment image) {
+        List<String> names = new ArrayList<>();
+        forEachField(image, (name, nativeName) -> names.add(name));
+        return names;
+    }
+
+    /**
+     * Removes every metadata field whose name {@code remove} accepts from an image the caller owns
+     * alone (a fresh {@link #copy}); returns the names removed. Fields are removed by their native
+     * name, so a name that is not valid UTF-8 (a PNG keyword in Latin-1) cannot slip through.
+     */
+    public static List<String> removeFields(MemorySegment image, Predicate<String> remove) {
+        List<String> removed = new ArrayList<>();
+        forEachField(image, (name, nativeName) -> {
+            if (remove.test(name) && invoke(() -> (int) REMOVE.invokeExact(image, nativeName)) != 0) {
+                removed.add(name);
+            }
+        });
+        return removed;
+    }
+
+    private static void forEachField(MemorySegment image, BiConsumer<String, MemorySegment> action) {
+        // a NULL-terminated, newly allocated copy of the names: safe to remove fields while walking it
+        MemorySegment names = invoke(() -> (MemorySegment) GET_FIELDS.invokeExact(image));
+        if (names.equals(MemorySegment.NULL)) {
+            return;
+        }
+        try {
+            MemorySegment array = names.reinterpret(Long.MAX_VALUE);
+            for (long i = 0;; i++) {
+                MemorySegment name = array.getAtIndex(ADDRESS, i);
+                if (name.equals(MemorySegment.NULL)) {
+                    break;
+                }
+                action.accept(name.reinterpret(Integer.MAX_VALUE).getString(0), name);
+            }
+        } finally {
+            invoke(() -> {
+                G_STRFREEV.invokeExact(names);
+                return null;
+            });
         }
     }
 
