@@ -78,6 +78,18 @@ class EnginePngTextTest {
         }
     }
 
+    @Test
+    void theUploadProbeDropsTheTextBombToo() {
+        byte[] input = bomb(false);
+        System.gc();
+        resetPeak();
+        long before = Fixtures.rssKb();
+        ImageInfo info = engine.probe(input, Fixtures.LIMITS);
+        long grewMb = (Fixtures.peakRssKb() - before) / 1024;
+        assertThat(info.width()).isEqualTo(Fixtures.W);
+        assertThat(grewMb).as("peak RSS growth of the header read, MB").isLessThan(100);
+    }
+
     /** The bytes libvips is given after the PNG text step. */
     static byte[] afterTextStep(byte[] input, boolean keepMetadata) {
         try (PipelineContext ctx = new PipelineContext(input, Fixtures.spec(ImageFormat.PNG, null, null, keepMetadata),

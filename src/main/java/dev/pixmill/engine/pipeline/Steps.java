@@ -33,7 +33,7 @@ public final class Steps {
     }
 
     public static Pipeline probe() {
-        return new Pipeline(List.of(new Sniff(), new HeaderLimits()));
+        return new Pipeline(List.of(new Sniff(), new PngTextChunks(), new HeaderLimits()));
     }
 
     public static Pipeline convert() {
