@@ -2,9 +2,11 @@ package dev.pixmill.web;
 
 import com.fasterxml.jackson.core.JacksonException;
 import dev.pixmill.error.PixmillException;
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -17,6 +19,12 @@ public class ErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
+    @ConfigProperty(name = "quarkus.http.limits.max-parameters")
+    int maxFields;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size")
+    MemorySize maxFieldSize;
+
     @ServerExceptionMapper
     public Response pixmill(PixmillException e) {
         return render(ErrorResponse.of(e));
@@ -24,6 +32,10 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
+        var malformed = MultipartReadFailure.of(e, formLimits());
+        if (malformed.isPresent()) {
+            return pixmill(malformed.get());
+        }
         int status = e.getResponse().getStatus();
         String code = switch (status) {
             case 404 -> "not_found";
@@ -48,7 +60,11 @@ public class ErrorMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        return render(ErrorResponse.of(e));
+        return render(ErrorResponse.of(MultipartReadFailure.of(e, formLimits()).<Throwable>map(x -> x).orElse(e)));
+    }
+
+    private MultipartReadFailure.FormLimits formLimits() {
+        return new MultipartReadFailure.FormLimits(maxFields, maxFieldSize.asLongValue());
     }
 
     private static Response render(ErrorResponse error) {

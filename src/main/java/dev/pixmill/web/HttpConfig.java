@@ -1,0 +1,14 @@
+package dev.pixmill.web;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Bounds of the HTTP layer that Quarkus does not set itself. */
+@ConfigMapping(prefix = "pixmill.http")
+public interface HttpConfig {
+
+    /** Headers of one multipart part (Content-Disposition with its filename, Content-Type, ...). */
+    @WithDefault("8K")
+    MemorySize maxPartHeaderSize();
+}
