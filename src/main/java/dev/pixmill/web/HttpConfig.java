@@ -4,6 +4,8 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 /** Bounds of the HTTP layer that Quarkus does not set itself. */
 @ConfigMapping(prefix = "pixmill.http")
 public interface HttpConfig {
@@ -11,4 +13,8 @@ public interface HttpConfig {
     /** Headers of one multipart part (Content-Disposition with its filename, Content-Type, ...). */
     @WithDefault("8K")
     MemorySize maxPartHeaderSize();
+
+    /** After an answer that came before the whole body: how long the rest is read and dropped before closing. */
+    @WithDefault("2s")
+    Duration drainTimeout();
 }
