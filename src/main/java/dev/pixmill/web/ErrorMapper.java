@@ -10,6 +10,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * The one place where failures become HTTP responses, all with a JSON body. Known errors carry
  * their status and public message; anything unexpected is logged and answered with a 500 that
@@ -18,6 +21,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    /** Jackson's words for a member given twice (StrictJson). */
+    private static final Pattern DUPLICATE_MEMBER = Pattern.compile("Duplicate field '(.*)'");
 
     @ConfigProperty(name = "quarkus.http.limits.max-parameters")
     int maxFields;
@@ -35,6 +40,9 @@ public class ErrorMapper {
         var malformed = MultipartReadFailure.of(e, formLimits());
         if (malformed.isPresent()) {
             return pixmill(malformed.get());
+        }
+        if (e.getCause() instanceof JacksonException json) { // Quarkus REST's JSON reader wraps its parse errors
+            return malformedJson(json);
         }
         int status = e.getResponse().getStatus();
         String code = switch (status) {
@@ -54,6 +62,10 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response malformedJson(JacksonException e) {
+        Matcher duplicate = DUPLICATE_MEMBER.matcher(String.valueOf(e.getOriginalMessage()));
+        if (duplicate.lookingAt()) {
+            return pixmill(ParameterRules.duplicate(duplicate.group(1), 0));
+        }
         return render(new ErrorResponse(400, "invalid_json",
                 "the request body is not valid JSON: " + e.getOriginalMessage()));
     }

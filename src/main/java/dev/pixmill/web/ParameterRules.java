@@ -14,15 +14,24 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Rules every multipart form obeys, whatever its endpoint, checked once Quarkus REST has read it.
- * The reader itself is lenient: without a boundary it reads no form at all, it keeps a part that
- * has no name (or gives it the previous part's name), it lets part headers grow up to the body
- * limit, and it decodes bad UTF-8 into U+FFFD; each of these is a 400 here instead.
+ * Rules the parameters of every endpoint obey, checked once Quarkus REST has read the form.
+ * <p>
+ * One value per parameter: a query parameter or form field given twice is a 400
+ * {@code duplicate_parameter} naming it, rather than one of the values silently winning (JSON
+ * bodies get the same rule from {@link StrictJson}). The one repeated field is the batch's
+ * {@code files}.
+ * <p>
+ * Well-formed multipart: Quarkus REST's reader is lenient. Without a boundary it reads no form at
+ * all, it keeps a part that has no name (or gives it the previous part's name), it lets part
+ * headers grow up to the body limit, and it decodes bad UTF-8 into U+FFFD; each is a 400 here.
  */
 @ApplicationScoped // created on first use: Quarkus REST sets up filters before runtime configuration exists
-public class FormRules {
+public class ParameterRules {
+
+    static final Set<String> REPEATED = Set.of("files");
 
     @Inject
     HttpConfig config;
@@ -30,6 +39,7 @@ public class FormRules {
     @ServerRequestFilter
     @WithFormRead
     public void check(ResteasyReactiveContainerRequestContext context) {
+        context.getUriInfo().getQueryParameters().forEach((name, values) -> once(name, values.size()));
         MediaType type = context.getMediaType();
         if (type == null || !type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE)) {
             return;
@@ -46,6 +56,7 @@ public class FormRules {
                 throw new BadRequestException("invalid_multipart",
                         "every part needs a Content-Disposition: form-data header with a name");
             }
+            once(name, form.get(name).size());
             for (FormValue value : form.get(name)) {
                 checkHeaders(name, value.getHeaders());
                 if (!value.isFileItem() && value.getValue() != null && value.getValue().indexOf('\uFFFD') >= 0) {
@@ -53,6 +64,17 @@ public class FormRules {
                 }
             }
         }
+    }
+
+    private static void once(String name, int count) {
+        if (count > 1 && !REPEATED.contains(name)) {
+            throw duplicate(name, count);
+        }
+    }
+
+    static BadRequestException duplicate(String name, int count) {
+        return new BadRequestException("duplicate_parameter", "the parameter '" + name + "' is given "
+                + (count > 1 ? count + " times" : "more than once") + "; it takes one value");
     }
 
     private void checkHeaders(String name, MultivaluedMap<String, String> headers) {
