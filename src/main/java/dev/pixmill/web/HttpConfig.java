@@ -10,6 +10,10 @@ import java.time.Duration;
 @ConfigMapping(prefix = "pixmill.http")
 public interface HttpConfig {
 
+    /** Time a request may take, its body included, before its answer starts; past it a 503 request_timeout. */
+    @WithDefault("60s")
+    Duration requestTimeout();
+
     /** Headers of one multipart part (Content-Disposition with its filename, Content-Type, ...). */
     @WithDefault("8K")
     MemorySize maxPartHeaderSize();
