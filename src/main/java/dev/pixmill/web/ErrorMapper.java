@@ -64,7 +64,7 @@ public class ErrorMapper {
     public Response malformedJson(JacksonException e) {
         Matcher duplicate = DUPLICATE_MEMBER.matcher(String.valueOf(e.getOriginalMessage()));
         if (duplicate.lookingAt()) {
-            return pixmill(ParameterRules.duplicate(duplicate.group(1), 0));
+            return pixmill(ParameterRules.duplicate(duplicate.group(1)));
         }
         return render(new ErrorResponse(400, "invalid_json",
                 "the request body is not valid JSON: " + e.getOriginalMessage()));
@@ -72,7 +72,8 @@ public class ErrorMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        return render(ErrorResponse.of(MultipartReadFailure.of(e, formLimits()).<Throwable>map(x -> x).orElse(e)));
+        var malformed = MultipartReadFailure.of(e, formLimits());
+        return malformed.isPresent() ? pixmill(malformed.get()) : render(ErrorResponse.of(e));
     }
 
     private MultipartReadFailure.FormLimits formLimits() {

@@ -68,13 +68,13 @@ public class ParameterRules {
 
     private static void once(String name, int count) {
         if (count > 1 && !REPEATED.contains(name)) {
-            throw duplicate(name, count);
+            throw duplicate(name);
         }
     }
 
-    static BadRequestException duplicate(String name, int count) {
-        return new BadRequestException("duplicate_parameter", "the parameter '" + name + "' is given "
-                + (count > 1 ? count + " times" : "more than once") + "; it takes one value");
+    static BadRequestException duplicate(String name) {
+        return new BadRequestException("duplicate_parameter",
+                "the parameter '" + name + "' is given more than once; it takes one value");
     }
 
     private void checkHeaders(String name, MultivaluedMap<String, String> headers) {
