@@ -43,11 +43,12 @@ public class ConvertResource {
             + "with its status or its event stream, then download the result.")
     @APIResponse(responseCode = "202", description = "Accepted",
             content = @Content(schema = @Schema(implementation = ConversionStatusView.Accepted.class)))
-    @APIResponse(responseCode = "400", description = "Missing or empty file, invalid parameter",
+    @APIResponse(responseCode = "400", description = "Missing or empty file, invalid or repeated parameter, "
+            + "malformed multipart body, too many fields",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", description = "Invalid or revoked API key",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "413", description = "File or image dimensions over the limits",
+    @APIResponse(responseCode = "413", description = "File, form field or image dimensions over the limits",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "415", description = "Not an image format Pixmill reads",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))

@@ -2,6 +2,7 @@ package dev.pixmill.convert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.jobs.ConversionService;
+import dev.pixmill.web.ContentDisposition;
 import dev.pixmill.web.ErrorResponse;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.Context;
@@ -15,8 +16,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Flow;
 
 /**
@@ -56,7 +55,7 @@ public class DownloadRoute {
         }
         response.putHeader(HttpHeaders.CONTENT_TYPE, result.contentType())
                 .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(result.size()))
-                .putHeader("Content-Disposition", contentDisposition(result.filename()))
+                .putHeader("Content-Disposition", ContentDisposition.attachment(result.filename()))
                 .putHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=0")
                 .putHeader("X-Content-Type-Options", "nosniff");
         if (!withBody) {
@@ -118,12 +117,5 @@ public class DownloadRoute {
 
     private void fail(HttpServerResponse response, Throwable failure) {
         ErrorResponse.of(failure).send(response, json);
-    }
-
-    /** ASCII fallback in {@code filename}, the real name in {@code filename*} (RFC 6266). */
-    static String contentDisposition(String filename) {
-        String ascii = filename.replaceAll("[^A-Za-z0-9._ -]", "_");
-        String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
-        return "attachment; filename=\"" + ascii + "\"" + (ascii.equals(filename) ? "" : "; filename*=UTF-8''" + encoded);
     }
 }

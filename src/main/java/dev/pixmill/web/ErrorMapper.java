@@ -2,11 +2,16 @@ package dev.pixmill.web;
 
 import com.fasterxml.jackson.core.JacksonException;
 import dev.pixmill.error.PixmillException;
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place where failures become HTTP responses, all with a JSON body. Known errors carry
@@ -16,6 +21,14 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    /** Jackson's words for a member given twice (StrictJson). */
+    private static final Pattern DUPLICATE_MEMBER = Pattern.compile("Duplicate field '(.*)'");
+
+    @ConfigProperty(name = "quarkus.http.limits.max-parameters")
+    int maxFields;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size")
+    MemorySize maxFieldSize;
 
     @ServerExceptionMapper
     public Response pixmill(PixmillException e) {
@@ -24,6 +37,13 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
+        var malformed = MultipartReadFailure.of(e, formLimits());
+        if (malformed.isPresent()) {
+            return pixmill(malformed.get());
+        }
+        if (e.getCause() instanceof JacksonException json) { // Quarkus REST's JSON reader wraps its parse errors
+            return malformedJson(json);
+        }
         int status = e.getResponse().getStatus();
         String code = switch (status) {
             case 404 -> "not_found";
@@ -42,13 +62,22 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response malformedJson(JacksonException e) {
+        Matcher duplicate = DUPLICATE_MEMBER.matcher(String.valueOf(e.getOriginalMessage()));
+        if (duplicate.lookingAt()) {
+            return pixmill(ParameterRules.duplicate(duplicate.group(1)));
+        }
         return render(new ErrorResponse(400, "invalid_json",
                 "the request body is not valid JSON: " + e.getOriginalMessage()));
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        return render(ErrorResponse.of(e));
+        var malformed = MultipartReadFailure.of(e, formLimits());
+        return malformed.isPresent() ? pixmill(malformed.get()) : render(ErrorResponse.of(e));
+    }
+
+    private MultipartReadFailure.FormLimits formLimits() {
+        return new MultipartReadFailure.FormLimits(maxFields, maxFieldSize.asLongValue());
     }
 
     private static Response render(ErrorResponse error) {

@@ -1,0 +1,24 @@
+package dev.pixmill.web;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Bounds of the HTTP layer that Quarkus does not set itself. */
+@ConfigMapping(prefix = "pixmill.http")
+public interface HttpConfig {
+
+    /** Time a request may take, its body included, before its answer starts; past it a 503 request_timeout. */
+    @WithDefault("60s")
+    Duration requestTimeout();
+
+    /** Headers of one multipart part (Content-Disposition with its filename, Content-Type, ...). */
+    @WithDefault("8K")
+    MemorySize maxPartHeaderSize();
+
+    /** After an answer that came before the whole body: how long the rest is read and dropped before closing. */
+    @WithDefault("2s")
+    Duration drainTimeout();
+}
