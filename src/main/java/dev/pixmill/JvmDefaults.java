@@ -1,0 +1,105 @@
+package dev.pixmill;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JVM settings Pixmill was measured with (README, Benchmarks and Memory): a 256 MB heap with
+ * the serial collector, compact object headers, two glibc arenas. A JVM left to its own defaults
+ * takes a quarter of the machine's memory for its heap and fills much of it under load (a plain
+ * {@code java -jar} peaked at 1.26 GB RSS where the launcher's settings peaked far lower), and
+ * nothing inside a running JVM can lower its maximum heap. So when no heap size was chosen
+ * (no {@code -Xmx}, {@code -XX:MaxHeapSize}, {@code -XX:MaxRAM*}), the program starts itself
+ * again once with these settings, passes its arguments, standard streams and exit code through,
+ * and forwards termination so the child shuts down gracefully. {@code PIXMILL_JVM_DEFAULTS=false}
+ * turns this off; any explicit heap setting is always left alone.
+ */
+final class JvmDefaults {
+
+    static final List<String> FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders");
+    /** Set in the child, so it never restarts itself again. */
+    static final String MARKER = "PIXMILL_JVM_DEFAULTS_APPLIED";
+    static final String SWITCH = "PIXMILL_JVM_DEFAULTS";
+    /** The AOT cache {@code bin/run} records beside the jar; used when present. */
+    static final String AOT_CACHE = "pixmill.aot";
+
+    private JvmDefaults() {
+    }
+
+    static OptionalInt relaunchIfUnsized(String[] args) {
+        Map<String, String> env = System.getenv();
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        Optional<List<String>> cmd = command(env, jvmArgs, System.getProperty("java.class.path", ""),
+                ProcessHandle.current().info().command().orElse(null), args);
+        if (cmd.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd.get()).inheritIO();
+        pb.environment().put(MARKER, "1");
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        Process child;
+        try {
+            child = pb.start();
+        } catch (IOException e) {
+            System.err.println("pixmill: could not restart with bounded JVM settings (" + e.getMessage()
+                    + "); starting with the JVM's defaults");
+            return OptionalInt.empty();
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy(); // SIGTERM: the service finishes or hands back its jobs
+                try {
+                    child.waitFor(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "pixmill-jvm-child"));
+        while (true) {
+            try {
+                return OptionalInt.of(child.waitFor());
+            } catch (InterruptedException e) {
+                // keep waiting: the shutdown hook ends the child
+            }
+        }
+    }
+
+    /** The command that restarts this JVM with the defaults, or empty when none is needed. */
+    static Optional<List<String>> command(Map<String, String> env, List<String> jvmArgs, String classPath,
+            String javaCommand, String[] args) {
+        if (env.containsKey(MARKER) || "false".equalsIgnoreCase(env.get(SWITCH)) || javaCommand == null
+                || sized(jvmArgs)) {
+            return Optional.empty();
+        }
+        // only `java -jar quarkus-run.jar`: a single jar on the class path
+        if (classPath.isEmpty() || classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")) {
+            return Optional.empty();
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaCommand);
+        cmd.addAll(jvmArgs);
+        cmd.addAll(FLAGS);
+        Path aot = Path.of(classPath).toAbsolutePath().resolveSibling(AOT_CACHE);
+        if (Files.isRegularFile(aot) && jvmArgs.stream().noneMatch(a -> a.startsWith("-XX:AOTCache"))) {
+            cmd.add("-XX:AOTCache=" + aot);
+        }
+        cmd.add("-jar");
+        cmd.add(classPath);
+        cmd.addAll(List.of(args));
+        return Optional.of(cmd);
+    }
+
+    static boolean sized(List<String> jvmArgs) {
+        return jvmArgs.stream().anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize=")
+                || a.startsWith("-XX:MaxRAM") || a.startsWith("-XX:MaxRAMPercentage="));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.pixmill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JvmDefaultsTest {
+
+    private static final String JAVA = "/usr/lib/jvm/jdk-25/bin/java";
+
+    @Test
+    void aPlainJavaJarIsRestartedWithTheMeasuredSettingsKeepingItsOwnFlagsAndArguments() {
+        var cmd = JvmDefaults.command(Map.of(), List.of("-Dquarkus.http.port=9000"), "target/quarkus-app/quarkus-run.jar",
+                JAVA, new String[] {"serve"});
+        assertThat(cmd).hasValueSatisfying(c -> assertThat(c).containsExactly(JAVA, "-Dquarkus.http.port=9000",
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-jar",
+                "target/quarkus-app/quarkus-run.jar", "serve"));
+    }
+
+    @Test
+    void anExplicitHeapSettingIsLeftAlone() {
+        for (String flag : List.of("-Xmx1g", "-XX:MaxHeapSize=512m", "-XX:MaxRAMPercentage=25", "-XX:MaxRAM=2g")) {
+            assertThat(JvmDefaults.command(Map.of(), List.of(flag), "quarkus-run.jar", JAVA, new String[0]))
+                    .as(flag).isEmpty();
+        }
+    }
+
+    @Test
+    void neverTwiceAndNotWhenSwitchedOffOrNotAJar() {
+        assertThat(JvmDefaults.command(Map.of(JvmDefaults.MARKER, "1"), List.of(), "quarkus-run.jar", JAVA,
+                new String[0])).isEmpty();
+        assertThat(JvmDefaults.command(Map.of(JvmDefaults.SWITCH, "false"), List.of(), "quarkus-run.jar", JAVA,
+                new String[0])).isEmpty();
+        assertThat(JvmDefaults.command(Map.of(), List.of(), "target/classes:lib/a.jar", JAVA, new String[0]))
+                .isEmpty();
+        assertThat(JvmDefaults.command(Map.of(), List.of(), "quarkus-run.jar", null, new String[0])).isEmpty();
+    }
+}
