@@ -43,7 +43,8 @@ if [ "$MODE" = plain ]; then
   # what a user gets from `java -jar` alone: no heap size, no MALLOC_ARENA_MAX
   env -u MALLOC_ARENA_MAX "${env_common[@]}" "$JAVA" -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 else
-  env "${env_common[@]}" MALLOC_ARENA_MAX=2 "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders \
+  # bin/run's settings (JAVA_OPTS overrides them, as it does there)
+  env "${env_common[@]}" MALLOC_ARENA_MAX=2 "$JAVA" ${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders} \
     -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 fi
 pid=$!

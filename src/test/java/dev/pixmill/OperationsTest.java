@@ -18,7 +18,9 @@ class OperationsTest {
     void readinessCoversDatabaseAndEngine() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("PostgreSQL")))
-                .body("checks.name", hasItem(containsString("engine")));
+                .body("checks.name", hasItem(containsString("engine")))
+                .body("checks.find { it.name == 'image-engine' }.data.vector_renderer", equalTo("available"))
+                .body("checks.find { it.name == 'image-engine' }.data.memory_budget_mb", equalTo(384));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 

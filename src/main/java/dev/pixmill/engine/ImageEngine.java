@@ -52,6 +52,10 @@ public class ImageEngine {
         return memory;
     }
 
+    public VectorRenderer vector() {
+        return vector;
+    }
+
     /** Format and header dimensions, checked against the limits; no pixel is decoded. */
     public ImageInfo probe(byte[] input, ImageLimits limits) {
         try (PipelineContext ctx = new PipelineContext(input, null, limits, PROBE_TIMEOUT, vector, null)) {

@@ -56,6 +56,28 @@ public final class VectorRenderer {
         return settings;
     }
 
+    private volatile Boolean available;
+
+    /** Whether the renderer command runs here (checked once, by {@code vips --version}). */
+    public boolean available() {
+        Boolean a = available;
+        if (a == null) {
+            try {
+                Process p = new ProcessBuilder(settings.command(), "--version")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                a = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+                p.destroyForcibly();
+            } catch (IOException e) {
+                a = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            available = a;
+        }
+        return a;
+    }
+
     /**
      * Renders page one of {@code document} at {@code scale} into a PNG file in a new directory;
      * the caller reads it and deletes the directory ({@link #discard(Path)}).

@@ -36,7 +36,7 @@ public final class HostileCorpus {
             for (double f : new double[] {0.02, 0.2, 0.5, 0.8, 0.97}) {
                 out.add(new Sample("truncated-" + (int) (f * 100) + "." + ext, Arrays.copyOf(b, (int) (b.length * f))));
             }
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 14; i++) {
                 byte[] c = b.clone();
                 int flips = 1 + random.nextInt(16);
                 for (int k = 0; k < flips; k++) {
