@@ -33,6 +33,7 @@ public class Soak {
     private static final Pattern DOWNLOAD = Pattern.compile("\"download_url\":\"([^\"]+)\"");
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
     private static final Pattern ERROR = Pattern.compile("\"error\":\"([^\"]+)\"");
+    private static final Pattern FAILURE = Pattern.compile("\"error_message\":\"([^\"]{0,48})");
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -139,7 +140,9 @@ public class Soak {
         Matcher s = STATUS.matcher(last);
         Matcher d = DOWNLOAD.matcher(last);
         if (!s.find() || !s.group(1).equals("completed") || !d.find()) {
-            return "ended " + (s.find(0) ? s.group(1) : "?") + " " + format + (resize ? " resized" : "");
+            Matcher why = FAILURE.matcher(last);
+            return "ended " + (s.find(0) ? s.group(1) : "?") + " " + format + (resize ? " resized" : "")
+                    + (why.find() ? ": " + why.group(1) : "");
         }
         HttpResponse<byte[]> result = client.send(HttpRequest.newBuilder(URI.create(base + d.group(1))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());

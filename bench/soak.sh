@@ -18,9 +18,10 @@ JAVA="$JAVA_HOME/bin/java"
 work=$(mktemp -d)
 trap 'rm -rf "$work"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT
 
-# Photos of 3, 8, 12 and 20 MP (Perlin texture plus sensor-like noise), JPEG q88: 1-8 MB each
+# Photos up to 8 MB: 3, 8 and 12 MP (Perlin texture plus sensor-like noise), JPEG q88, and a 12 MP
+# one at q95 (about 8 MB, like a camera's finest setting)
 mkdir -p "$work/photos"
-for spec in "2000 1500 1" "3264 2448 2" "4000 3000 3" "5000 4000 4"; do
+for spec in "2000 1500 1 88" "3264 2448 2 88" "4000 3000 3 88" "4032 3024 4 95"; do
   set -- $spec
   for b in 1 2 3; do
     vips perlin "$work/p$b.v" "$1" "$2" --cell-size 180 --seed $(( $3 * 10 + b ))
@@ -30,7 +31,7 @@ for spec in "2000 1500 1" "3264 2448 2" "4000 3000 3" "5000 4000 4"; do
   vips gaussnoise "$work/n.v" "$1" "$2" --sigma 10
   vips add "$work/rgb.v" "$work/n.v" "$work/a.v"
   vips cast "$work/a.v" "$work/c.v" uchar
-  vips copy "$work/c.v" "$work/photos/photo-$1x$2.jpg[Q=88]"
+  vips copy "$work/c.v" "$work/photos/photo-$1x$2-q$4.jpg[Q=$4]"
 done
 rm -f "$work"/*.v
 ls -l "$work/photos" | awk 'NR>1 {printf "input %s: %d bytes\n", $9, $5}'
@@ -44,7 +45,7 @@ if [ "$MODE" = plain ]; then
   env -u MALLOC_ARENA_MAX "${env_common[@]}" "$JAVA" -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 else
   # bin/run's settings (JAVA_OPTS overrides them, as it does there)
-  env "${env_common[@]}" MALLOC_ARENA_MAX=2 "$JAVA" ${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders} \
+  env "${env_common[@]}" MALLOC_ARENA_MAX=2 "$JAVA" ${JAVA_OPTS:--Xmx192m -Xms64m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:+UseCompactObjectHeaders} \
     -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 fi
 pid=$!

@@ -13,8 +13,9 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The JVM settings Pixmill was measured with (README, Benchmarks and Memory): a 256 MB heap with
- * the serial collector, compact object headers, two glibc arenas. A JVM left to its own defaults
+ * The JVM settings Pixmill was measured with (README, Benchmarks and Memory): a heap of at most
+ * 192 MB that starts at 64 MB and gives memory back, the serial collector, compact object
+ * headers, two glibc arenas. A JVM left to its own defaults
  * takes a quarter of the machine's memory for its heap and fills much of it under load (a plain
  * {@code java -jar} peaked at 1.26 GB RSS where the launcher's settings peaked far lower), and
  * nothing inside a running JVM can lower its maximum heap. So when no heap size was chosen
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class JvmDefaults {
 
-    static final List<String> FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders");
+    static final List<String> FLAGS = List.of("-Xmx192m", "-Xms64m", "-XX:MinHeapFreeRatio=15",
+            "-XX:MaxHeapFreeRatio=40", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders");
     /** Set in the child, so it never restarts itself again. */
     static final String MARKER = "PIXMILL_JVM_DEFAULTS_APPLIED";
     static final String SWITCH = "PIXMILL_JVM_DEFAULTS";

@@ -15,7 +15,8 @@ class JvmDefaultsTest {
         var cmd = JvmDefaults.command(Map.of(), List.of("-Dquarkus.http.port=9000"), "target/quarkus-app/quarkus-run.jar",
                 JAVA, new String[] {"serve"});
         assertThat(cmd).hasValueSatisfying(c -> assertThat(c).containsExactly(JAVA, "-Dquarkus.http.port=9000",
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-jar",
+                "-Xmx192m", "-Xms64m", "-XX:MinHeapFreeRatio=15", "-XX:MaxHeapFreeRatio=40", "-XX:+UseSerialGC",
+                "-XX:+UseCompactObjectHeaders", "-jar",
                 "target/quarkus-app/quarkus-run.jar", "serve"));
     }
 

@@ -20,7 +20,7 @@ class OperationsTest {
                 .body("checks.name", hasItem(containsString("PostgreSQL")))
                 .body("checks.name", hasItem(containsString("engine")))
                 .body("checks.find { it.name == 'image-engine' }.data.vector_renderer", equalTo("available"))
-                .body("checks.find { it.name == 'image-engine' }.data.memory_budget_mb", equalTo(384));
+                .body("checks.find { it.name == 'image-engine' }.data.memory_budget_mb", equalTo(192));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 

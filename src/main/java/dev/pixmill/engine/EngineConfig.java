@@ -30,7 +30,7 @@ public interface EngineConfig {
      * Native memory all conversions together may hold, by their estimate from the header; a
      * conversion that needs more than this alone is refused with 413.
      */
-    @WithDefault("384M")
+    @WithDefault("192M")
     io.quarkus.runtime.configuration.MemorySize memoryBudget();
 
     /** SVG and PDF are rendered in a bounded child process ({@link VectorRenderer}). */

@@ -27,7 +27,7 @@ public class ImageEngine {
     private final Pipeline convertPipeline = Steps.convert();
 
     /** Default of {@code pixmill.engine.memory-budget}. */
-    public static final long DEFAULT_MEMORY_BUDGET = 384L << 20;
+    public static final long DEFAULT_MEMORY_BUDGET = 192L << 20;
 
     private final VectorRenderer vector;
     private final EngineMemory memory;

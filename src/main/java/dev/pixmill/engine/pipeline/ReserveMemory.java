@@ -31,7 +31,27 @@ final class ReserveMemory implements Step {
                 interlacedPng(ctx), spec, ctx.input.length);
         String what = "converting this " + ctx.headerWidth + "x" + ctx.headerHeight + " " + Steps.label(ctx.format)
                 + " image to " + Steps.label(spec.output());
+        if (spec.output() == ImageFormat.BMP) {
+            bmpFitsTheHeap(ctx, what);
+        }
         ctx.holdMemory(ctx.memory.reserve(bytes, ctx.deadlineNanos(), what));
+    }
+
+    /**
+     * BMP is written by Pixmill itself, on the Java heap (raw pixels, then the padded file): two
+     * copies of 3 bytes per pixel may take at most a quarter of the heap, or the conversion would
+     * end in an OutOfMemoryError that takes other requests with it.
+     */
+    private static void bmpFitsTheHeap(PipelineContext ctx, String what) {
+        ConversionSpec spec = ctx.spec;
+        int[] out = Steps.fit(ctx.headerWidth, ctx.headerHeight, spec.width(), spec.height(), spec.upscale());
+        long need = (long) out[0] * out[1] * 3 * 2;
+        long allowed = Runtime.getRuntime().maxMemory() / 4;
+        if (need > allowed) {
+            throw new dev.pixmill.error.PayloadTooLargeException("image_too_large", what + " at " + out[0] + "x"
+                    + out[1] + " needs about " + (need >> 20) + " MB of heap; BMP output is limited to "
+                    + (allowed >> 20) + " MB: resize it or choose another output format");
+        }
     }
 
     static long estimate(ImageFormat in, int w, int h, int frames, boolean interlaced, ConversionSpec spec,
