@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,12 +19,16 @@ import java.util.Set;
  * the number of elements rendered once {@code use}/{@code href} and {@code url(#…)} references
  * to patterns, masks, markers, clip paths and filters are expanded (a few hundred bytes of
  * nested {@code <use>} can otherwise mean billions of elements). The render itself is bounded
- * again in time and memory by {@code VectorRenderer}; these limits refuse the obvious cases up
+ * again in time and memory by {@link VectorRenderer}; these limits refuse the obvious cases up
  * front with a message that names them.
+ *
+ * <p>Work and memory are linear in the document: each element keeps its children and its own
+ * (distinct) references; the expanded size is computed once per element, iteratively.
  */
 final class SvgCostBudget {
 
     static final int MAX_ELEMENTS = 20_000;
+    static final int MAX_REFERENCES = 50_000;
     static final int MAX_FILTER_PRIMITIVES = 64;
     static final long MAX_RENDERED_ELEMENTS = 100_000;
     static final double MAX_BLUR_DEVIATION = 200;
@@ -35,23 +41,24 @@ final class SvgCostBudget {
             "svg", "g", "symbol", "use", "switch", "a", "path", "rect", "circle", "ellipse", "line", "polyline",
             "polygon", "text", "image", "pattern", "mask", "marker", "clipPath", "filter");
 
-    /** One open kept element: its own subtree size and the references made inside it. */
-    private static final class Frame {
+    private static final class Element {
         final String name;
-        final String id;
-        long elements = 1;
-        final List<String> refs = new ArrayList<>(0);
+        final List<Element> children = new ArrayList<>(0);
+        final Set<String> refs = new LinkedHashSet<>(0);
 
-        Frame(String name, String id) {
+        Element(String name) {
             this.name = name;
-            this.id = id;
         }
     }
 
-    private final Deque<Frame> open = new ArrayDeque<>();
-    private final Map<String, Frame> byId = new HashMap<>();
-    private Frame root;
+    private final Deque<Element> open = new ArrayDeque<>();
+    /** The first element opened with an id, as librsvg resolves duplicates. */
+    private final Map<String, Element> byId = new HashMap<>();
+    /** {@code url(#…)} in style sheets: they may apply to every element. */
+    private final Set<String> styleRefs = new LinkedHashSet<>();
+    private Element root;
     private int elements;
+    private int references;
     private int primitives;
 
     void start(String element, String id) {
@@ -61,29 +68,39 @@ final class SvgCostBudget {
         if (element.startsWith("fe") && ++primitives > MAX_FILTER_PRIMITIVES) {
             throw refused("the SVG has more than " + MAX_FILTER_PRIMITIVES + " filter primitives");
         }
-        Frame f = new Frame(element, id == null || id.isBlank() ? null : id.strip());
-        if (root == null) {
-            root = f;
+        Element e = new Element(element);
+        if (id != null && !id.isBlank()) {
+            byId.putIfAbsent(id.strip(), e);
         }
-        open.push(f);
+        if (root == null) {
+            root = e;
+        } else if (!open.isEmpty()) {
+            open.peek().children.add(e);
+        }
+        open.push(e);
     }
 
     void end() {
-        Frame f = open.pop();
-        if (f.id != null) {
-            byId.putIfAbsent(f.id, f);
-        }
-        Frame parent = open.peek();
-        if (parent != null) {
-            parent.elements += f.elements;
-            parent.refs.addAll(f.refs);
-        }
+        open.pop();
     }
 
     /** A {@code #fragment} reference made by the element now open ({@code href} or {@code url(#…)}). */
     void reference(String fragment) {
-        if (!open.isEmpty() && fragment.length() > 1) {
-            open.peek().refs.add(fragment.substring(1));
+        if (!open.isEmpty() && fragment.length() > 1 && open.peek().refs.add(fragment.substring(1))) {
+            counted();
+        }
+    }
+
+    /** A {@code url(#…)} inside a {@code <style>} sheet. */
+    void styleReference(String fragment) {
+        if (fragment.length() > 1 && styleRefs.add(fragment.substring(1))) {
+            counted();
+        }
+    }
+
+    private void counted() {
+        if (++references > MAX_REFERENCES) {
+            throw refused("the SVG has more than " + MAX_REFERENCES + " references");
         }
     }
 
@@ -118,34 +135,95 @@ final class SvgCostBudget {
 
     /** After the document: the element count once every reference is expanded. */
     void finish() {
-        if (root != null) {
-            expanded(root, new HashMap<>(), new java.util.HashSet<>());
+        if (root == null) {
+            return;
+        }
+        Map<Element, Long> size = new IdentityHashMap<>();
+        long total = expanded(root, size);
+        // a style sheet's reference may be drawn once for each element
+        for (String ref : styleRefs) {
+            Element target = renderedTarget(ref);
+            if (target != null) {
+                total = add(total, multiply(elements, expanded(target, size)));
+            }
+        }
+        check(total);
+    }
+
+    /**
+     * Elements drawn for {@code start}: itself, its children and what its references draw,
+     * computed once per element with an explicit stack (a chain of references cannot overflow
+     * the thread's stack); a reference back to an element still being counted is a cycle.
+     */
+    private long expanded(Element start, Map<Element, Long> size) {
+        Set<Element> inProgress = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Element> stack = new ArrayDeque<>();
+        stack.push(start);
+        while (!stack.isEmpty()) {
+            Element e = stack.peek();
+            if (size.containsKey(e)) {
+                stack.pop();
+                continue;
+            }
+            if (inProgress.add(e)) {
+                for (Element dep : dependencies(e)) {
+                    if (inProgress.contains(dep) && !size.containsKey(dep)) {
+                        throw refused("the SVG has circular references");
+                    }
+                    if (!size.containsKey(dep)) {
+                        stack.push(dep);
+                    }
+                }
+                continue;
+            }
+            long n = 1;
+            for (Element c : e.children) {
+                n = add(n, size.get(c));
+            }
+            for (String ref : e.refs) {
+                Element target = renderedTarget(ref);
+                if (target != null) {
+                    n = add(n, size.get(target));
+                }
+            }
+            check(n);
+            size.put(e, n);
+            inProgress.remove(e);
+            stack.pop();
+        }
+        return size.get(start);
+    }
+
+    private List<Element> dependencies(Element e) {
+        List<Element> deps = new ArrayList<>(e.children);
+        for (String ref : e.refs) {
+            Element target = renderedTarget(ref);
+            if (target != null) {
+                deps.add(target);
+            }
+        }
+        return deps;
+    }
+
+    private Element renderedTarget(String id) {
+        Element target = byId.get(id);
+        return target != null && RENDERED_PER_REFERENCE.contains(target.name) ? target : null;
+    }
+
+    private static void check(long n) {
+        if (n > MAX_RENDERED_ELEMENTS) {
+            throw refused("the SVG renders more than " + MAX_RENDERED_ELEMENTS
+                    + " elements once its references are expanded");
         }
     }
 
-    private long expanded(Frame f, Map<Frame, Long> memo, Set<Frame> inProgress) {
-        Long known = memo.get(f);
-        if (known != null) {
-            return known;
-        }
-        if (!inProgress.add(f)) {
-            throw refused("the SVG has circular references");
-        }
-        long total = f.elements;
-        for (String ref : f.refs) {
-            Frame target = byId.get(ref);
-            if (target == null || !RENDERED_PER_REFERENCE.contains(target.name)) {
-                continue;
-            }
-            total += expanded(target, memo, inProgress);
-            if (total > MAX_RENDERED_ELEMENTS) {
-                throw refused("the SVG renders more than " + MAX_RENDERED_ELEMENTS
-                        + " elements once its references are expanded");
-            }
-        }
-        inProgress.remove(f);
-        memo.put(f, total);
-        return total;
+    /** Saturating: the totals only need to be compared with the limit. */
+    private static long add(long a, long b) {
+        return Math.min(a + b, MAX_RENDERED_ELEMENTS + 1);
+    }
+
+    private static long multiply(long a, long b) {
+        return a != 0 && b > (MAX_RENDERED_ELEMENTS + 1) / a ? MAX_RENDERED_ELEMENTS + 1 : a * b;
     }
 
     private static void atMost(String element, String attribute, String value, double limit) {

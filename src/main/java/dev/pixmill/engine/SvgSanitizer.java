@@ -238,6 +238,12 @@ public final class SvgSanitizer {
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         f.setProperty(XMLInputFactory.IS_COALESCING, true);
         f.setProperty(XMLInputFactory.IS_VALIDATING, false);
+        try {
+            // the JDK refuses depth over 100 as "not well-formed"; let MAX_DEPTH say it clearly
+            f.setProperty("jdk.xml.maxElementDepth", MAX_DEPTH + 1);
+        } catch (IllegalArgumentException e) {
+            // another StAX implementation: its own limit applies
+        }
         f.setXMLResolver((publicId, systemId, baseUri, ns) -> {
             throw new XMLStreamException("external resources are not loaded");
         });
@@ -299,6 +305,7 @@ public final class SvgSanitizer {
                                 String clean = sanitizeCss(css.toString());
                                 if (clean != null && !clean.isEmpty()) {
                                     w.writeCharacters(clean);
+                                    urlReferences(clean, budget::styleReference);
                                 }
                                 css = null;
                             }
@@ -402,7 +409,7 @@ public final class SvgSanitizer {
                 String clean = local.equals("style") ? sanitizeCss(value) : sanitizeAttributeValue(value);
                 if (clean != null) {
                     w.writeAttribute(local, clean);
-                    urlReferences(budget, clean);
+                    urlReferences(clean, f -> reference(budget, f));
                 }
             } else if (XLINK_NS.equals(ns)) {
                 if (local.equals("href")) {
@@ -430,7 +437,7 @@ public final class SvgSanitizer {
     }
 
     /** Records the {@code url(#id)} references left in a cleaned value (only fragments survive). */
-    private static void urlReferences(SvgCostBudget budget, String clean) {
+    private static void urlReferences(String clean, java.util.function.Consumer<String> fragment) {
         int i = indexOfIgnoreCase(clean, "url(", 0);
         while (i >= 0) {
             int close = clean.indexOf(')', i);
@@ -441,7 +448,9 @@ public final class SvgSanitizer {
             if (!target.isEmpty() && (target.charAt(0) == '"' || target.charAt(0) == '\'')) {
                 target = target.substring(1, Math.max(1, target.length() - 1));
             }
-            reference(budget, target);
+            if (target.startsWith("#")) {
+                fragment.accept(target);
+            }
             i = indexOfIgnoreCase(clean, "url(", close);
         }
     }

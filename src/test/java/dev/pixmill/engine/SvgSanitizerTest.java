@@ -281,4 +281,59 @@ class SvgSanitizerTest {
     void circularReferencesAreRefused() {
         refused(OPEN + "<g id=\"a\"><use href=\"#b\"/></g><g id=\"b\"><use href=\"#a\"/></g></svg>", "circular");
     }
+
+    @Test
+    void aLongReferenceChainIsCountedWithoutRecursion() {
+        StringBuilder svg = new StringBuilder(OPEN).append("<defs>");
+        for (int i = 0; i < 8000; i++) {
+            svg.append("<use id=\"a").append(i).append("\" href=\"#a").append(i + 1).append("\"/>");
+        }
+        svg.append("<rect id=\"a8000\"/></defs><use href=\"#a0\"/></svg>");
+        fast(svg.toString()); // no StackOverflowError: accepted or refused, in linear time
+    }
+
+    @Test
+    void manyReferencesUnderDeepIdsStayLinear() {
+        StringBuilder svg = new StringBuilder(OPEN).append("<defs><linearGradient id=\"x\"/></defs>");
+        for (int i = 0; i < 95; i++) {
+            svg.append("<g id=\"g").append(i).append("\">");
+        }
+        svg.append("<rect fill=\"").append("url(#x)".repeat(250_000)).append("\"/>");
+        svg.append("</g>".repeat(95)).append("</svg>");
+        fast(svg.toString());
+        // distinct references are what count
+        StringBuilder many = new StringBuilder(OPEN);
+        for (int i = 0; i < 100; i++) {
+            many.append("<rect fill=\"");
+            for (int j = 0; j < 600; j++) {
+                many.append("url(#r").append(i * 600 + j).append(")");
+            }
+            many.append("\"/>");
+        }
+        refused(many.append("</svg>").toString(), "more than 50000 references");
+    }
+
+    @Test
+    void theFirstElementWithAnIdIsTheOneReferencedAsLibrsvgResolvesIt() {
+        String svg = OPEN + "<defs><g id=\"a\"><g id=\"a\"/>" + "<rect/>".repeat(15_000) + "</g></defs>"
+                + "<use href=\"#a\"/>".repeat(7) + "</svg>";
+        refused(svg, "once its references are expanded");
+    }
+
+    @Test
+    void styleSheetReferencesCountForEveryElement() {
+        String svg = OPEN + "<style>rect { mask: url(#m); }</style><defs><mask id=\"m\">"
+                + "<circle r=\"1\"/>".repeat(2_000) + "</mask></defs>" + "<rect width=\"1\" height=\"1\"/>".repeat(100)
+                + "</svg>";
+        refused(svg, "once its references are expanded");
+        String gradient = OPEN + "<style>rect { fill: url(#g); }</style><defs><linearGradient id=\"g\">"
+                + "<stop/>".repeat(100) + "</linearGradient></defs>" + "<rect/>".repeat(5_000) + "</svg>";
+        assertThat(clean(gradient)).contains("url(#g)");
+    }
+
+    @Test
+    void nestingPastTheLimitIsRefusedWithItsOwnMessage() {
+        refused(OPEN + "<g>".repeat(300) + "</g>".repeat(300) + "</svg>", "deeper than 256 levels");
+        assertThat(clean(OPEN + "<g>".repeat(200) + "<rect/>" + "</g>".repeat(200) + "</svg>")).contains("<rect");
+    }
 }
