@@ -45,8 +45,11 @@ public interface EngineConfig {
         @WithDefault("20s")
         Duration timeout();
 
-        /** Heap a render may allocate; past it the render fails with 413. */
-        @WithDefault("256M")
+        /**
+         * Heap a render may allocate; past it the render fails with 413. Reserved from the
+         * engine's memory budget while the render runs.
+         */
+        @WithDefault("96M")
         io.quarkus.runtime.configuration.MemorySize maxMemory();
 
         /** Largest PNG a render may write. */

@@ -1,7 +1,7 @@
 package dev.pixmill.engine;
 
-import dev.pixmill.error.InvalidImageException;
 import dev.pixmill.error.PayloadTooLargeException;
+import dev.pixmill.error.ServiceBusyException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
  * The engine's native-memory budget. Each conversion reserves what it is estimated to need (from
  * the header, before any pixel is decoded) and gives it back when it ends, so the engine's memory
  * is bounded by this budget however large or numerous the inputs: conversions that do not fit
- * together wait (within their deadline), and one that would not fit even alone is refused with
- * 413. Accounting is in KiB, so budgets up to terabytes fit a semaphore.
+ * together wait (within their deadline, then 503: retried), and one that would not fit even alone
+ * is refused with 413. Accounting is in KiB, so budgets up to terabytes fit a semaphore.
  */
 public final class EngineMemory {
 
@@ -50,14 +50,18 @@ public final class EngineMemory {
         try {
             long wait = deadlineNanos - System.nanoTime();
             if (wait <= 0 || !kib.tryAcquire(permits, wait, TimeUnit.NANOSECONDS)) {
-                throw new InvalidImageException("timeout", "the engine had no memory free for this image before "
-                        + "its deadline");
+                // the server is busy, not the image at fault: a job is handed back and tried again
+                throw busy();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InvalidImageException("timeout", "interrupted while waiting for engine memory");
+            throw busy();
         }
         return new Reservation(permits);
+    }
+
+    private static ServiceBusyException busy() {
+        return new ServiceBusyException("the engine's memory is taken by other conversions; retry shortly", 2);
     }
 
     private static long mib(long bytes) {

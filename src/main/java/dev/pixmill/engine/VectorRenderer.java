@@ -3,6 +3,7 @@ package dev.pixmill.engine;
 import dev.pixmill.error.InvalidImageException;
 import dev.pixmill.error.PayloadTooLargeException;
 import dev.pixmill.error.ProcessingException;
+import dev.pixmill.error.ServiceBusyException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Rasterises SVG and PDF in a child {@code vips} process, never inside the service. librsvg and
+ * Rasterises SVG and PDF in a child {@code vips} process, never inside the service (the service
+ * only reads their header: the declared size, for the limits). librsvg and
  * poppler cannot be interrupted once they render (a few hundred bytes of SVG filter can run for
  * minutes and take gigabytes), so the render runs where the kernel can bound it: address-space
  * data, CPU seconds and output file size by {@code prlimit}, wall time by this class, which kills
@@ -40,16 +42,24 @@ public final class VectorRenderer {
      */
     public record Settings(String command, Duration timeout, long maxMemory, long maxOutputBytes) {
         public static Settings defaults() {
-            return new Settings("vips", Duration.ofSeconds(20), 256L << 20, 512L << 20);
+            return new Settings("vips", Duration.ofSeconds(20), 96L << 20, 512L << 20);
         }
     }
 
     private final Settings settings;
-    private final Path workDir;
+    private Path workDir;
 
     public VectorRenderer(Settings settings) {
         this.settings = settings;
-        this.workDir = Path.of(System.getProperty("java.io.tmpdir"), "pixmill-render");
+    }
+
+    /** A private directory (mode 700, made by this process) under the temp directory. */
+    private synchronized Path workDir() throws IOException {
+        if (workDir == null || !Files.isDirectory(workDir)) {
+            workDir = Files.createTempDirectory("pixmill-render-");
+            workDir.toFile().deleteOnExit();
+        }
+        return workDir;
     }
 
     public Settings settings() {
@@ -58,12 +68,12 @@ public final class VectorRenderer {
 
     private volatile Boolean available;
 
-    /** Whether the renderer command runs here (checked once, by {@code vips --version}). */
+    /** Whether the renderer runs here (checked once, by {@code prlimit -- vips --version}). */
     public boolean available() {
         Boolean a = available;
         if (a == null) {
             try {
-                Process p = new ProcessBuilder(settings.command(), "--version")
+                Process p = new ProcessBuilder("prlimit", "--core=0", "--", settings.command(), "--version")
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 a = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
                 p.destroyForcibly();
@@ -93,8 +103,7 @@ public final class VectorRenderer {
         String what = format.extension().toUpperCase(Locale.ROOT);
         Path dir;
         try {
-            Files.createDirectories(workDir);
-            dir = Files.createTempDirectory(workDir, "render-");
+            dir = Files.createTempDirectory(workDir(), "render-");
         } catch (IOException e) {
             throw new ProcessingException("processing_failed", "no space to render the " + what, e);
         }
@@ -103,9 +112,10 @@ public final class VectorRenderer {
             Path in = dir.resolve("in." + format.extension());
             Path out = dir.resolve("out.png");
             Files.write(in, document);
+            // soft CPU limit: SIGXCPU; the hard one a second later: SIGKILL (the wall clock acts first)
             long cpuSeconds = Math.max(1, settings.timeout().toSeconds() + 1);
             List<String> cmd = new ArrayList<>(List.of("prlimit", "--data=" + settings.maxMemory(),
-                    "--cpu=" + cpuSeconds, "--fsize=" + settings.maxOutputBytes(), "--core=0", "--nofile=256",
+                    "--cpu=" + cpuSeconds + ":" + (cpuSeconds + 1), "--fsize=" + settings.maxOutputBytes(), "--core=0", "--nofile=256",
                     "--", settings.command(), loader, in.toString(), out + "[compression=1]",
                     "--scale=" + String.format(Locale.ROOT, "%.9f", scale)));
             if (format == ImageFormat.PDF) {
@@ -142,8 +152,9 @@ public final class VectorRenderer {
                 finished = p.waitFor(waitNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 p.destroyForcibly();
+                reap(p);
                 Thread.currentThread().interrupt();
-                throw timeout(what);
+                throw new ServiceBusyException("the " + what + " render was interrupted (the service is stopping)", 2);
             }
             if (!finished) {
                 p.destroyForcibly();
@@ -195,11 +206,17 @@ public final class VectorRenderer {
     }
 
     private RuntimeException failure(String what, int exit, String stderr) {
-        // prlimit's limits surface as failed allocations, SIGABRT/SIGKILL (g_malloc aborts) or SIGXCPU
-        if (exit == 128 + 24 || exit == 128 + 9 && stderr.isEmpty()) {
+        String lower = stderr.toLowerCase(Locale.ROOT);
+        // 126/127: the command is missing or not executable; prlimit itself failing says so
+        if (exit == 126 || exit == 127 || lower.startsWith("prlimit:")) {
+            LOG.errorf("%s renderer cannot run (exit %d): %s", what, exit, stderr);
+            return new ProcessingException("renderer_unavailable", what + " rendering is not available on this "
+                    + "server (the '" + settings.command() + "' and 'prlimit' commands must run)");
+        }
+        // prlimit's limits surface as failed allocations, SIGABRT (g_malloc aborts), SIGXCPU or SIGKILL
+        if (exit == 128 + 24 || exit == 128 + 9) {
             return timeout(what);
         }
-        String lower = stderr.toLowerCase(Locale.ROOT);
         if (exit == 128 + 6 || lower.contains("nomemory") || lower.contains("out of memory")
                 || lower.contains("failed to allocate") || lower.contains("cannot allocate")) {
             return new PayloadTooLargeException("image_too_large", "rendering the " + what + " needs more than the "

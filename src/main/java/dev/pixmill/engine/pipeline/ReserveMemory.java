@@ -28,7 +28,8 @@ final class ReserveMemory implements Step {
         }
         ConversionSpec spec = ctx.spec;
         long bytes = estimate(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.animated ? ctx.headerPages : 1,
-                interlacedPng(ctx), spec, ctx.input.length);
+                interlacedPng(ctx), spec, ctx.input.length,
+                ctx.vector == null ? 0 : ctx.vector.settings().maxMemory());
         String what = "converting this " + ctx.headerWidth + "x" + ctx.headerHeight + " " + Steps.label(ctx.format)
                 + " image to " + Steps.label(spec.output());
         if (spec.output() == ImageFormat.BMP) {
@@ -39,14 +40,14 @@ final class ReserveMemory implements Step {
 
     /**
      * BMP is written by Pixmill itself, on the Java heap (raw pixels, then the padded file): two
-     * copies of 3 bytes per pixel may take at most a quarter of the heap, or the conversion would
+     * copies of 3 bytes per pixel may take at most half of the heap, or the conversion would
      * end in an OutOfMemoryError that takes other requests with it.
      */
     private static void bmpFitsTheHeap(PipelineContext ctx, String what) {
         ConversionSpec spec = ctx.spec;
         int[] out = Steps.fit(ctx.headerWidth, ctx.headerHeight, spec.width(), spec.height(), spec.upscale());
         long need = (long) out[0] * out[1] * 3 * 2;
-        long allowed = Runtime.getRuntime().maxMemory() / 4;
+        long allowed = Runtime.getRuntime().maxMemory() / 2;
         if (need > allowed) {
             throw new dev.pixmill.error.PayloadTooLargeException("image_too_large", what + " at " + out[0] + "x"
                     + out[1] + " needs about " + (need >> 20) + " MB of heap; BMP output is limited to "
@@ -54,8 +55,12 @@ final class ReserveMemory implements Step {
         }
     }
 
+    /**
+     * @param vectorMemory what the SVG/PDF render process may take: it runs in the same container,
+     *        so it is part of the engine's memory while it renders
+     */
     static long estimate(ImageFormat in, int w, int h, int frames, boolean interlaced, ConversionSpec spec,
-            long inputBytes) {
+            long inputBytes, long vectorMemory) {
         int bw = spec.width() == null ? Integer.MAX_VALUE : spec.width();
         int bh = spec.height() == null ? Integer.MAX_VALUE : spec.height();
         if (spec.output() == ImageFormat.ICO) {
@@ -73,7 +78,7 @@ final class ReserveMemory implements Step {
             case PNG -> interlaced ? inPx * 4 : 0;
             case GIF -> inPx * 8;
             case BMP, ICO -> inPx * 8;
-            case SVG, PDF -> outFramePx * 4;
+            case SVG, PDF -> vectorMemory + outFramePx; // the child, then its PNG mapped and read
             default -> 0; // JPEG (shrink-on-load) and TIFF stream
         };
         long encode = switch (spec.output()) {
