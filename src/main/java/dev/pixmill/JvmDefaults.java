@@ -47,6 +47,9 @@ final class JvmDefaults {
         }
         ProcessBuilder pb = new ProcessBuilder(cmd.get()).inheritIO();
         pb.environment().put(MARKER, "1");
+        // their options are in this JVM's arguments already, which the child gets
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         Process child;
         try {
@@ -79,7 +82,7 @@ final class JvmDefaults {
     static Optional<List<String>> command(Map<String, String> env, List<String> jvmArgs, String classPath,
             String javaCommand, String[] args) {
         if (env.containsKey(MARKER) || "false".equalsIgnoreCase(env.get(SWITCH)) || javaCommand == null
-                || sized(jvmArgs)) {
+                || sized(jvmArgs) || chosenByHand(jvmArgs)) {
             return Optional.empty();
         }
         // only `java -jar quarkus-run.jar`: a single jar on the class path
@@ -98,6 +101,16 @@ final class JvmDefaults {
         cmd.add(classPath);
         cmd.addAll(List.of(args));
         return Optional.of(cmd);
+    }
+
+    /**
+     * Settings that a second JVM would conflict with or repeat: another collector, an agent, a
+     * debug or JMX port (already bound by this JVM).
+     */
+    static boolean chosenByHand(List<String> jvmArgs) {
+        return jvmArgs.stream().anyMatch(a -> a.matches("-XX:[+-]Use\\w*GC") || a.startsWith("-javaagent")
+                || a.startsWith("-agentlib") || a.startsWith("-agentpath") || a.startsWith("-Xrunjdwp")
+                || a.startsWith("-Dcom.sun.management.jmxremote"));
     }
 
     static boolean sized(List<String> jvmArgs) {

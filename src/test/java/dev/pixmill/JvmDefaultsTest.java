@@ -29,6 +29,15 @@ class JvmDefaultsTest {
     }
 
     @Test
+    void aCollectorAgentOrPortChosenByHandIsLeftAlone() {
+        for (String flag : List.of("-XX:+UseZGC", "-XX:+UseG1GC", "-javaagent:/opt/otel.jar",
+                "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-Dcom.sun.management.jmxremote.port=9010")) {
+            assertThat(JvmDefaults.command(Map.of(), List.of(flag), "quarkus-run.jar", JAVA, new String[0]))
+                    .as(flag).isEmpty();
+        }
+    }
+
+    @Test
     void neverTwiceAndNotWhenSwitchedOffOrNotAJar() {
         assertThat(JvmDefaults.command(Map.of(JvmDefaults.MARKER, "1"), List.of(), "quarkus-run.jar", JAVA,
                 new String[0])).isEmpty();
