@@ -54,14 +54,7 @@ public final class TestImages {
      * header claims the given size. Decoding it would need width*height*3 bytes.
      */
     public static byte[] pngBomb(int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
-        byte[] ihdr = new byte[13];
-        putInt(ihdr, 0, width);
-        putInt(ihdr, 4, height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = 2; // truecolour
-        chunk(out, "IHDR", ihdr);
+        ByteArrayOutputStream out = pngHeader(width, height);
         chunk(out, "IDAT", new byte[] { 0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 });
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
@@ -72,14 +65,7 @@ public final class TestImages {
      * bytes once decoded (a decompression bomb within the pixel limits).
      */
     public static byte[] pngZeros(int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
-        byte[] ihdr = new byte[13];
-        putInt(ihdr, 0, width);
-        putInt(ihdr, 4, height);
-        ihdr[8] = 8;
-        ihdr[9] = 2;
-        chunk(out, "IHDR", ihdr);
+        ByteArrayOutputStream out = pngHeader(width, height);
         java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
         byte[] row = new byte[1 + width * 3]; // filter byte 0, then black pixels
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
@@ -97,6 +83,19 @@ public final class TestImages {
         chunk(out, "IDAT", idat.toByteArray());
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
+    }
+
+    /** PNG signature and an IHDR for 8-bit truecolour of the given size. */
+    private static ByteArrayOutputStream pngHeader(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
+        byte[] ihdr = new byte[13];
+        putInt(ihdr, 0, width);
+        putInt(ihdr, 4, height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 2; // truecolour
+        chunk(out, "IHDR", ihdr);
+        return out;
     }
 
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
