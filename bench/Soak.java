@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * Soak: N clients send mixed valid work (every photo in IMAGE_DIR, every output format, half of
  * it resized to fit 1200x1200) through upload, SSE and download for SECONDS, while the service's
- * RSS (pid PID) is sampled every 10 s. Prints the samples, the outcome counts, the peak and the
+ * RSS (pid PID and its child processes) is sampled every 10 s; the peak is the sum of their peaks. Prints the samples, the outcome counts, the peak and the
  * growth between minute 2 and the end. Only talks to BASE_URL (loopback); stops by itself.
  *
  * usage: java Soak.java BASE_URL IMAGE_DIR CONCURRENCY SECONDS PID
@@ -85,20 +85,36 @@ public class Soak {
         long max = samples.stream().filter(s -> s[0] >= 120).mapToLong(s -> s[1]).max().orElse(0);
         long atTwo = samples.stream().filter(s -> s[0] >= 120).findFirst().map(s -> s[1]).orElse(0L);
         long last = samples.isEmpty() ? 0 : samples.get(samples.size() - 1)[1];
+        // flatness: mean RSS of the first and second half of the samples after warm-up
+        List<long[]> warm = samples.stream().filter(s -> s[0] >= 120).toList();
+        double firstHalf = warm.subList(0, warm.size() / 2).stream().mapToLong(s -> s[1]).average().orElse(0);
+        double secondHalf = warm.subList(warm.size() / 2, warm.size()).stream().mapToLong(s -> s[1]).average()
+                .orElse(0);
         System.out.println("outcomes: " + outcomes);
         System.out.printf("conversions=%d in %.0fs (%.2f/s), RSS after warm-up (t>=120s) min=%d MB max=%d MB, "
-                        + "minute 2=%d MB, end=%d MB, growth=%.1f%%, peak RSS=%d MB%n", done.sum(), elapsed,
-                done.sum() / elapsed, afterWarmup >> 10, max >> 10, atTwo >> 10, last >> 10,
-                atTwo == 0 ? 0 : 100.0 * (last - atTwo) / atTwo, peak >> 10);
+                        + "minute 2=%d MB, end=%d MB, growth=%.1f%%, mean first/second half %.0f/%.0f MB (%+.1f%%), "
+                        + "peak RSS=%d MB%n", done.sum(), elapsed, done.sum() / elapsed, afterWarmup >> 10, max >> 10,
+                atTwo >> 10, last >> 10, atTwo == 0 ? 0 : 100.0 * (last - atTwo) / atTwo, firstHalf / 1024,
+                secondHalf / 1024, firstHalf == 0 ? 0 : 100.0 * (secondHalf - firstHalf) / firstHalf, peak >> 10);
     }
 
+    /** KB of {@code key} summed over the process and its descendants (a java -jar restarts itself). */
     private static long status(long pid, String key) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith(key + ":")) {
-                return Long.parseLong(line.replaceAll("\\D+", ""));
+        long sum = 0;
+        List<Long> pids = new ArrayList<>(List.of(pid));
+        ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+        for (long p : pids) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + p + "/status"))) {
+                    if (line.startsWith(key + ":")) {
+                        sum += Long.parseLong(line.replaceAll("\\D+", ""));
+                    }
+                }
+            } catch (java.io.IOException gone) {
+                // a renderer that just ended
             }
         }
-        return 0;
+        return sum;
     }
 
     private static String convertOnce(HttpClient client, String base, byte[] image, String format, boolean resize)

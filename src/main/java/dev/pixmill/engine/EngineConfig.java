@@ -46,10 +46,11 @@ public interface EngineConfig {
         Duration timeout();
 
         /**
-         * Heap a render may allocate; past it the render fails with 413. Reserved from the
-         * engine's memory budget while the render runs.
+         * Data a render may allocate; past it the render fails with 413. Its expected use (about
+         * 40 MB plus canvas-sized surfaces, at most this) is reserved from the engine's budget
+         * while it runs. A 2000x2000 drop shadow needs about 85 MB.
          */
-        @WithDefault("96M")
+        @WithDefault("160M")
         io.quarkus.runtime.configuration.MemorySize maxMemory();
 
         /** Largest PNG a render may write. */

@@ -42,7 +42,7 @@ public final class VectorRenderer {
      */
     public record Settings(String command, Duration timeout, long maxMemory, long maxOutputBytes) {
         public static Settings defaults() {
-            return new Settings("vips", Duration.ofSeconds(20), 96L << 20, 512L << 20);
+            return new Settings("vips", Duration.ofSeconds(20), 160L << 20, 512L << 20);
         }
     }
 

@@ -15,6 +15,7 @@ import dev.pixmill.engine.ImageFormat;
 final class ReserveMemory implements Step {
 
     static final long PIPELINE_ALLOWANCE = 32L << 20;
+    static final long RENDER_BASE = 40L << 20;
 
     @Override
     public String name() {
@@ -56,8 +57,8 @@ final class ReserveMemory implements Step {
     }
 
     /**
-     * @param vectorMemory what the SVG/PDF render process may take: it runs in the same container,
-     *        so it is part of the engine's memory while it renders
+     * @param vectorMemory what the SVG/PDF render process may take at most: it runs in the same
+     *        container, so its expected use is part of the engine's memory while it renders
      */
     static long estimate(ImageFormat in, int w, int h, int frames, boolean interlaced, ConversionSpec spec,
             long inputBytes, long vectorMemory) {
@@ -78,7 +79,9 @@ final class ReserveMemory implements Step {
             case PNG -> interlaced ? inPx * 4 : 0;
             case GIF -> inPx * 8;
             case BMP, ICO -> inPx * 8;
-            case SVG, PDF -> vectorMemory + outFramePx; // the child, then its PNG mapped and read
+            // the render process (about 40 MB, plus canvas-sized surfaces for filters and masks,
+            // at most its limit), then its PNG mapped and read
+            case SVG, PDF -> Math.min(vectorMemory, RENDER_BASE + outFramePx * 12) + outFramePx;
             default -> 0; // JPEG (shrink-on-load) and TIFF stream
         };
         long encode = switch (spec.output()) {
