@@ -33,6 +33,19 @@ public interface EngineConfig {
     @WithDefault("192M")
     io.quarkus.runtime.configuration.MemorySize memoryBudget();
 
+    /** glibc allocator settings, applied by {@link dev.pixmill.engine.vips.Allocator} when libvips loads. */
+    Allocator allocator();
+
+    interface Allocator {
+        /** false leaves glibc's defaults (for measuring against them). */
+        @WithDefault("true")
+        boolean tune();
+
+        /** Bytes from which an allocation is its own mapping, returned to the kernel when freed. */
+        @WithDefault("262144")
+        int mmapThreshold();
+    }
+
     /** SVG and PDF are rendered in a bounded child process ({@link VectorRenderer}). */
     Vector vector();
 

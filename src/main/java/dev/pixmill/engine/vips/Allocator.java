@@ -35,10 +35,13 @@ public final class Allocator {
 
     /** Called once from libvips' initialisation; a libc without these calls (musl) is left alone. */
     static void tune() {
-        if ("default".equals(System.getProperty("pixmill.engine.allocator"))) {
-            LOG.info("allocator settings left at glibc's defaults (pixmill.engine.allocator=default)");
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        if (!config.getOptionalValue("pixmill.engine.allocator.tune", Boolean.class).orElse(true)) {
+            LOG.info("allocator settings left at glibc's defaults (pixmill.engine.allocator.tune=false)");
             return;
         }
+        int threshold = config.getOptionalValue("pixmill.engine.allocator.mmap-threshold", Integer.class)
+                .orElse(MMAP_THRESHOLD);
         Linker linker = Linker.nativeLinker();
         var opt = linker.defaultLookup().find("mallopt");
         var trim = linker.defaultLookup().find("malloc_trim");
@@ -49,7 +52,6 @@ public final class Allocator {
         mallopt = Vips.downcall(opt.get(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
         mallocTrim = Vips.downcall(trim.get(), FunctionDescriptor.of(JAVA_INT, JAVA_LONG), -1);
         try {
-            int threshold = Integer.getInteger("pixmill.engine.mmap-threshold", MMAP_THRESHOLD);
             int ok = (int) mallopt.invokeExact(M_MMAP_THRESHOLD, threshold);
             ok &= (int) mallopt.invokeExact(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
             if (System.getenv("MALLOC_ARENA_MAX") == null) {
