@@ -61,7 +61,7 @@ public interface EngineConfig {
         /**
          * Data a render may allocate; past it the render fails with 413. Its expected use (about
          * 40 MB plus canvas-sized surfaces, at most this) is reserved from the engine's budget
-         * while it runs. A 2000x2000 drop shadow needs about 85 MB.
+         * while it runs. A blur over a 2000x2000 canvas needs about 145 MB.
          */
         @WithDefault("160M")
         io.quarkus.runtime.configuration.MemorySize maxMemory();

@@ -84,11 +84,15 @@ class EngineVectorBoundsTest {
     void anOrdinaryFilterRendersWithinTheDefaultLimits() {
         EngineResult r = new ImageEngine().convert(utf8("""
                 <svg xmlns="http://www.w3.org/2000/svg" width="2000" height="2000">
-                  <filter id="s"><feDropShadow dx="10" dy="10" stdDeviation="10"/></filter>
-                  <rect x="100" y="100" width="1800" height="1800" fill="#08f" filter="url(#s)"/>
-                </svg>"""), Fixtures.spec(ImageFormat.WEBP, null, null));
+                  <filter id="s"><feGaussianBlur stdDeviation="10"/></filter>
+                  <rect x="100" y="100" width="1800" height="1800" fill="#0088ff" filter="url(#s)"/>
+                </svg>"""), Fixtures.spec(ImageFormat.PNG, null, null));
         assertThat(r.width()).isEqualTo(2000);
         assertThat(r.height()).isEqualTo(2000);
+        int centre = Fixtures.read(r.bytes()).getRGB(1000, 1000);
+        assertThat(centre & 0xFF).as("blue").isGreaterThan(240);
+        assertThat((centre >> 16) & 0xFF).as("red").isLessThan(16);
+        assertThat(Fixtures.read(r.bytes()).getRGB(10, 10) >>> 24).as("outside: transparent").isZero();
     }
 
     @Test
