@@ -10,14 +10,25 @@ class JvmDefaultsTest {
 
     private static final String JAVA = "/usr/lib/jvm/jdk-25/bin/java";
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
     @Test
     void aPlainJavaJarIsRestartedWithTheMeasuredSettingsKeepingItsOwnFlagsAndArguments() {
-        var cmd = JvmDefaults.command(Map.of(), List.of("-Dquarkus.http.port=9000"), "target/quarkus-app/quarkus-run.jar",
-                JAVA, new String[] {"serve"});
+        String jar = dir.resolve("quarkus-run.jar").toString();
+        var cmd = JvmDefaults.command(Map.of(), List.of("-Dquarkus.http.port=9000"), jar, JAVA, new String[] {"serve"});
         assertThat(cmd).hasValueSatisfying(c -> assertThat(c).containsExactly(JAVA, "-Dquarkus.http.port=9000",
                 "-Xmx192m", "-Xms64m", "-XX:MinHeapFreeRatio=15", "-XX:MaxHeapFreeRatio=40", "-XX:+UseSerialGC",
-                "-XX:+UseCompactObjectHeaders", "-jar",
-                "target/quarkus-app/quarkus-run.jar", "serve"));
+                "-XX:+UseCompactObjectHeaders", "-jar", jar, "serve"));
+    }
+
+    @Test
+    void theAotCacheBesideTheJarIsUsedWhenThereIsOne() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve(JvmDefaults.AOT_CACHE), "cache");
+        var cmd = JvmDefaults.command(Map.of(), List.of(), dir.resolve("quarkus-run.jar").toString(), JAVA,
+                new String[0]);
+        assertThat(cmd).hasValueSatisfying(c -> assertThat(c)
+                .contains("-XX:AOTCache=" + dir.resolve(JvmDefaults.AOT_CACHE).toAbsolutePath()));
     }
 
     @Test
