@@ -28,15 +28,27 @@ final class ReserveMemory implements Step {
             return;
         }
         ConversionSpec spec = ctx.spec;
-        long bytes = estimate(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.animated ? ctx.headerPages : 1,
-                interlacedPng(ctx), spec, ctx.input.length,
+        int[] out = outputSize(ctx.headerWidth, ctx.headerHeight, spec);
+        long bytes = estimate(ctx.format, ctx.headerWidth, ctx.headerHeight, out, ctx.animated ? ctx.headerPages : 1,
+                interlacedPng(ctx), spec.output(), ctx.input.length,
                 ctx.vector == null ? 0 : ctx.vector.settings().maxMemory());
         String what = "converting this " + ctx.headerWidth + "x" + ctx.headerHeight + " " + Steps.label(ctx.format)
                 + " image to " + Steps.label(spec.output());
         if (spec.output() == ImageFormat.BMP) {
-            bmpFitsTheHeap(ctx, what);
+            bmpFitsTheHeap(out, what);
         }
         ctx.holdMemory(ctx.memory.reserve(bytes, ctx.deadlineNanos(), what));
+    }
+
+    /** The output size, as the Load step will make it (ICO entries are at most 256 px). */
+    static int[] outputSize(int w, int h, ConversionSpec spec) {
+        Integer bw = spec.width();
+        Integer bh = spec.height();
+        if (spec.output() == ImageFormat.ICO) {
+            bw = bw == null ? Steps.ICO_MAX : Math.min(bw, Steps.ICO_MAX);
+            bh = bh == null ? Steps.ICO_MAX : Math.min(bh, Steps.ICO_MAX);
+        }
+        return Steps.fit(w, h, bw, bh, spec.upscale());
     }
 
     /**
@@ -44,9 +56,7 @@ final class ReserveMemory implements Step {
      * copies of 3 bytes per pixel may take at most half of the heap, or the conversion would
      * end in an OutOfMemoryError that takes other requests with it.
      */
-    private static void bmpFitsTheHeap(PipelineContext ctx, String what) {
-        ConversionSpec spec = ctx.spec;
-        int[] out = Steps.fit(ctx.headerWidth, ctx.headerHeight, spec.width(), spec.height(), spec.upscale());
+    private static void bmpFitsTheHeap(int[] out, String what) {
         long need = (long) out[0] * out[1] * 3 * 2;
         long allowed = Runtime.getRuntime().maxMemory() / 2;
         if (need > allowed) {
@@ -60,16 +70,8 @@ final class ReserveMemory implements Step {
      * @param vectorMemory what the SVG/PDF render process may take at most: it runs in the same
      *        container, so its expected use is part of the engine's memory while it renders
      */
-    static long estimate(ImageFormat in, int w, int h, int frames, boolean interlaced, ConversionSpec spec,
+    static long estimate(ImageFormat in, int w, int h, int[] out, int frames, boolean interlaced, ImageFormat output,
             long inputBytes, long vectorMemory) {
-        int bw = spec.width() == null ? Integer.MAX_VALUE : spec.width();
-        int bh = spec.height() == null ? Integer.MAX_VALUE : spec.height();
-        if (spec.output() == ImageFormat.ICO) {
-            bw = Math.min(bw, Steps.ICO_MAX);
-            bh = Math.min(bh, Steps.ICO_MAX);
-        }
-        int[] out = Steps.fit(w, h, bw == Integer.MAX_VALUE ? null : bw, bh == Integer.MAX_VALUE ? null : bh,
-                spec.upscale());
         long inPx = (long) w * h;
         long outFramePx = (long) out[0] * out[1];
         long outPx = outFramePx * frames;
@@ -84,7 +86,7 @@ final class ReserveMemory implements Step {
             case SVG, PDF -> Math.min(vectorMemory, RENDER_BASE + outFramePx * 12) + outFramePx;
             default -> 0; // JPEG (shrink-on-load) and TIFF stream
         };
-        long encode = switch (spec.output()) {
+        long encode = switch (output) {
             case WEBP -> outPx * 7;
             case AVIF, HEIC -> outPx * 17;
             case GIF -> outPx * 11;
