@@ -101,6 +101,9 @@ public final class VectorRenderer {
             default -> throw new IllegalArgumentException(format + " is not a vector format");
         };
         String what = format.extension().toUpperCase(Locale.ROOT);
+        if (remaining(deadlineNanos) <= 0) {
+            throw timeout(what); // before any file is written
+        }
         Path dir;
         try {
             dir = Files.createTempDirectory(workDir(), "render-");
@@ -115,7 +118,8 @@ public final class VectorRenderer {
             // soft CPU limit: SIGXCPU; the hard one a second later: SIGKILL (the wall clock acts first)
             long cpuSeconds = Math.max(1, settings.timeout().toSeconds() + 1);
             List<String> cmd = new ArrayList<>(List.of("prlimit", "--data=" + settings.maxMemory(),
-                    "--cpu=" + cpuSeconds + ":" + (cpuSeconds + 1), "--fsize=" + settings.maxOutputBytes(), "--core=0", "--nofile=256",
+                    "--cpu=" + cpuSeconds + ":" + (cpuSeconds + 1), "--fsize=" + settings.maxOutputBytes(),
+                    "--core=0", "--nofile=256",
                     "--", settings.command(), loader, in.toString(), out + "[compression=1]",
                     "--scale=" + String.format(Locale.ROOT, "%.9f", scale)));
             if (format == ImageFormat.PDF) {
@@ -136,10 +140,6 @@ public final class VectorRenderer {
             env.put("VIPS_CONCURRENCY", "1");
             env.put("MALLOC_ARENA_MAX", "1");
 
-            long waitNanos = Math.min(deadlineNanos - System.nanoTime(), settings.timeout().toNanos());
-            if (waitNanos <= 0) {
-                throw timeout(what);
-            }
             Process p;
             try {
                 p = pb.start();
@@ -149,7 +149,7 @@ public final class VectorRenderer {
             }
             boolean finished;
             try {
-                finished = p.waitFor(waitNanos, TimeUnit.NANOSECONDS);
+                finished = p.waitFor(remaining(deadlineNanos), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 p.destroyForcibly();
                 reap(p);
@@ -174,6 +174,11 @@ public final class VectorRenderer {
                 discard(dir);
             }
         }
+    }
+
+    /** Time the render may still take: the render timeout, never past the conversion's deadline. */
+    private long remaining(long deadlineNanos) {
+        return Math.min(deadlineNanos - System.nanoTime(), settings.timeout().toNanos());
     }
 
     /** Deletes a directory made by {@link #render}. */
