@@ -1,7 +1,7 @@
 # Shared set-up for bin/run and bin/test (sourced, not executed). Idempotent: each step checks
 # first and only installs or creates what is missing.
 #   - a JDK 25 (JAVA_HOME if it is 25+, else the newest 25+ under /usr/lib/jvm)
-#   - libvips 8.14+ and its codecs (Debian: libvips42), installed with apt when we may
+#   - libvips 8.14+ and its codecs (Debian: libvips42), and TurboJPEG (libturbojpeg0), installed with apt when we may
 #   - PostgreSQL on $PIXMILL_DB_HOST:$PIXMILL_DB_PORT with role and databases for Pixmill
 
 PIXMILL_DB_HOST=${PIXMILL_DB_HOST:-127.0.0.1}
@@ -38,14 +38,16 @@ find_jdk25() {
 ensure_libvips() {
   # grep without -q: with pipefail, -q quitting early could fail the pipeline.
   # The `vips` command (libvips-tools) renders SVG and PDF in a bounded child process.
-  if ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null && command -v vips >/dev/null 2>&1; then
+  # libturbojpeg0 (TurboJPEG) does the lossless JPEG re-coding pass.
+  if ldconfig -p 2>/dev/null | grep 'libvips\.so\.42' >/dev/null && command -v vips >/dev/null 2>&1 \
+     && ldconfig -p 2>/dev/null | grep 'libturbojpeg\.so\.0' >/dev/null; then
     return 0
   fi
-  log "libvips42 or libvips-tools is missing; installing them with apt"
+  log "libvips42, libvips-tools or libturbojpeg0 is missing; installing them with apt"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
     && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-         libvips42 libvips-tools librsvg2-2 libpoppler-glib8 libheif1 >/dev/null \
-    || die "install libvips42 and libvips-tools (apt-get install libvips42 libvips-tools) and run again; Pixmill's engine is libvips 8.14+"
+         libvips42 libvips-tools librsvg2-2 libpoppler-glib8 libheif1 libturbojpeg0 >/dev/null \
+    || die "install libvips42, libvips-tools and libturbojpeg0 (apt-get install libvips42 libvips-tools libturbojpeg0) and run again; Pixmill's engine is libvips 8.14+"
 }
 
 pg_ready() { pg_isready -q -h "$PIXMILL_DB_HOST" -p "$PIXMILL_DB_PORT" 2>/dev/null; }
