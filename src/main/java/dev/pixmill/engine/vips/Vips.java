@@ -96,6 +96,8 @@ public final class Vips {
     private static final MethodHandle GET_FIELDS;
     private static final MethodHandle REMOVE;
     private static final MethodHandle G_STRFREEV;
+    private static final MethodHandle NOT_EQUAL;
+    private static final MethodHandle MAX;
     private static final MemorySegment ICC_PROFILE_FIELD = Arena.global().allocateFrom("icc-profile-data");
     private static final MemorySegment SRGB_PROFILE = Arena.global().allocateFrom("srgb");
     private static final MemorySegment EMBEDDED = Arena.global().allocateFrom("embedded");
@@ -116,7 +118,7 @@ public final class Vips {
     static {
         SymbolLookup lib = null;
         Throwable failure = null;
-        MethodHandle[] h = new MethodHandle[45];
+        MethodHandle[] h = new MethodHandle[47];
         MemorySegment evalStub = MemorySegment.NULL;
         int srgb = 22;
         try {
@@ -196,6 +198,10 @@ public final class Vips {
             // gboolean vips_image_remove(VipsImage *image, const char *name)
             h[43] = handle(l, "vips_image_remove", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             h[44] = handle(l, "g_strfreev", FunctionDescriptor.ofVoid(ADDRESS));
+            // int vips_notequal(VipsImage *left, VipsImage *right, VipsImage **out, ...)
+            h[45] = handle(l, "vips_notequal", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS), 3);
+            // int vips_max(VipsImage *in, double *out, ...)
+            h[46] = handle(l, "vips_max", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 2);
             FunctionDescriptor evalFn = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS);
             LINKED_UPCALLS.add(shape(evalFn, -1));
             evalStub = LINKER.upcallStub(java.lang.invoke.MethodHandles.lookup().findStatic(Vips.class, "onEval",
@@ -271,6 +277,8 @@ public final class Vips {
         GET_FIELDS = h[42];
         REMOVE = h[43];
         G_STRFREEV = h[44];
+        NOT_EQUAL = h[45];
+        MAX = h[46];
         EVAL_STUB = evalStub;
     }
 
@@ -361,7 +369,11 @@ public final class Vips {
         return downcall(symbol, fd, firstVariadic);
     }
 
-    static MethodHandle downcall(MemorySegment symbol, FunctionDescriptor fd, int firstVariadic) {
+    /**
+     * Links a downcall and records its shape; Pixmill's other native bindings (TurboJPEG) link
+     * through here too, so {@link #LINKED_DOWNCALLS} knows every shape the native build needs.
+     */
+    public static MethodHandle downcall(MemorySegment symbol, FunctionDescriptor fd, int firstVariadic) {
         LINKED_DOWNCALLS.add(shape(fd, firstVariadic));
         return firstVariadic < 0 ? LINKER.downcallHandle(symbol, fd)
                 : LINKER.downcallHandle(symbol, fd, Linker.Option.firstVariadicArg(firstVariadic));
@@ -602,6 +614,21 @@ public final class Vips {
                 return null;
             });
         }
+    }
+
+    /** {@code vips_notequal}: per band, 255 where the two images differ and 0 where they agree; a new reference. */
+    public static MemorySegment notEqual(Arena arena, MemorySegment left, MemorySegment right) {
+        return newImage(arena, "notequal",
+                out -> (int) NOT_EQUAL.invokeExact(left, right, out, MemorySegment.NULL));
+    }
+
+    /** {@code vips_max}: the largest value over every pixel and band (computes the whole image). */
+    public static double max(Arena arena, MemorySegment in) {
+        MemorySegment out = arena.allocate(JAVA_DOUBLE);
+        if (invoke(() -> (int) MAX.invokeExact(in, out, MemorySegment.NULL)) != 0) {
+            throw failure("max");
+        }
+        return out.get(JAVA_DOUBLE, 0);
     }
 
     /** Renders the image into memory (so it can be read or saved more than once); a new reference. */
