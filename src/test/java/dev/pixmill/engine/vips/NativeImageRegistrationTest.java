@@ -2,6 +2,7 @@ package dev.pixmill.engine.vips;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixmill.engine.jpeg.LosslessJpeg;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -22,6 +23,8 @@ class NativeImageRegistrationTest {
     @Test
     void everyLinkedForeignCallIsRegisteredAndNothingElse() throws Exception {
         Vips.ensureInitialized();
+        // TurboJPEG links through Vips.downcall when its class initialises; bin/setup.sh installs it
+        assertThat(LosslessJpeg.available()).as("libturbojpeg.so.0 loaded").isTrue();
         JsonNode foreign;
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(METADATA)) {
             assertThat(in).as(METADATA).isNotNull();
@@ -29,6 +32,23 @@ class NativeImageRegistrationTest {
         }
         assertThat(registered(foreign.path("downcalls"))).isEqualTo(new TreeSet<>(Vips.LINKED_DOWNCALLS));
         assertThat(registered(foreign.path("upcalls"))).isEqualTo(new TreeSet<>(Vips.LINKED_UPCALLS));
+    }
+
+    @Test
+    void theTurboJpegBindingAndThePixelCheckAreRegistered() throws Exception {
+        Vips.ensureInitialized();
+        assertThat(LosslessJpeg.available()).as("libturbojpeg.so.0 loaded").isTrue();
+        JsonNode foreign;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(METADATA)) {
+            foreign = new ObjectMapper().readTree(in).path("foreign");
+        }
+        Set<String> registered = registered(foreign.path("downcalls"));
+        // tjTransform(handle, src, srcSize, n, dstBufs, dstSizes, transforms, flags); tjInitTransform;
+        // tjDestroy / tjGetErrorCode; tjFree; tjGetErrorStr2; vips_notequal; vips_max
+        Set<String> shapes = Set.of("jint(void*,void*,jlong,jint,void*,void*,void*,jint)", "void*()", "jint(void*)",
+                "void(void*)", "void*(void*)", "jint(void*,void*,void*,void*)@3", "jint(void*,void*,void*)@2");
+        assertThat(Vips.LINKED_DOWNCALLS).containsAll(shapes);
+        assertThat(registered).containsAll(shapes);
     }
 
     private static Set<String> registered(JsonNode calls) {
