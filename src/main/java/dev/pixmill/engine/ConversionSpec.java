@@ -14,9 +14,16 @@ import java.time.Duration;
  * @param keepMetadata keep EXIF/ICC where the output format can hold them (stripped by default)
  * @param limits byte and pixel limits, checked before decoding
  * @param timeout deadline for the whole conversion
+ * @param compression a compression search instead of one encode at {@code quality}, or null
  */
 public record ConversionSpec(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
-        boolean keepMetadata, ImageLimits limits, Duration timeout) {
+        boolean keepMetadata, ImageLimits limits, Duration timeout, Compression compression) {
+
+    /** A plain conversion: one encode at {@code quality}. */
+    public ConversionSpec(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
+            boolean keepMetadata, ImageLimits limits, Duration timeout) {
+        this(output, quality, width, height, upscale, keepMetadata, limits, timeout, null);
+    }
 
     public ConversionSpec {
         if (output == null || !output.writable()) {

@@ -25,6 +25,7 @@ public class ImageEngine {
 
     private final Pipeline probePipeline = Steps.probe();
     private final Pipeline convertPipeline = Steps.convert();
+    private final Pipeline compressPipeline = Steps.compress();
 
     /** Default of {@code pixmill.engine.memory-budget}. */
     public static final long DEFAULT_MEMORY_BUDGET = 192L << 20;
@@ -64,11 +65,14 @@ public class ImageEngine {
         }
     }
 
-    /** Runs the whole pipeline: sniff, limits, shrink-on-load, sRGB, flatten, encode. */
+    /**
+     * Runs the whole pipeline: sniff, limits, shrink-on-load, sRGB, flatten, then one encode, or
+     * the compression search when the spec asks for one.
+     */
     public EngineResult convert(byte[] input, ConversionSpec spec) {
         try (PipelineContext ctx = new PipelineContext(input, spec, spec.limits(), spec.timeout(), vector, memory)) {
-            run(convertPipeline, ctx);
-            return new EngineResult(ctx.output, spec.output(), ctx.outWidth, ctx.outHeight);
+            run(spec.compression() == null ? convertPipeline : compressPipeline, ctx);
+            return new EngineResult(ctx.output, spec.output(), ctx.outWidth, ctx.outHeight, ctx.report);
         } finally {
             Allocator.trim();
         }

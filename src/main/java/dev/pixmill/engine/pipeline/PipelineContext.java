@@ -3,6 +3,7 @@ package dev.pixmill.engine.pipeline;
 import dev.pixmill.engine.ConversionSpec;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.EngineMemory;
+import dev.pixmill.engine.EngineResult;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.engine.VectorRenderer;
 import dev.pixmill.engine.vips.Vips;
@@ -44,6 +45,8 @@ public final class PipelineContext implements AutoCloseable {
     public byte[] output;
     public int outWidth;
     public int outHeight;
+    /** Set by a compression search. */
+    public EngineResult.CompressionReport report;
 
     public PipelineContext(byte[] input, ConversionSpec spec, ImageLimits limits, Duration timeout,
             VectorRenderer vector, EngineMemory memory) {

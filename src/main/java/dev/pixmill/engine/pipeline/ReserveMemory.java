@@ -29,9 +29,16 @@ final class ReserveMemory implements Step {
         }
         ConversionSpec spec = ctx.spec;
         int[] out = outputSize(ctx.headerWidth, ctx.headerHeight, spec);
-        long bytes = estimate(ctx.format, ctx.headerWidth, ctx.headerHeight, out, ctx.animated ? ctx.headerPages : 1,
+        int frames = ctx.animated ? ctx.headerPages : 1;
+        long bytes = estimate(ctx.format, ctx.headerWidth, ctx.headerHeight, out, frames,
                 interlacedPng(ctx), spec.output(), ctx.input.length,
                 ctx.vector == null ? 0 : ctx.vector.settings().maxMemory());
+        if (spec.compression() != null) {
+            bytes += searchEstimate(out, frames);
+            if (ctx.format == ImageFormat.JPEG && spec.output() == ImageFormat.JPEG) {
+                bytes += losslessJpegEstimate(ctx.headerWidth, ctx.headerHeight);
+            }
+        }
         String what = "converting this " + ctx.headerWidth + "x" + ctx.headerHeight + " " + Steps.label(ctx.format)
                 + " image to " + Steps.label(spec.output());
         if (spec.output() == ImageFormat.BMP) {
@@ -96,6 +103,20 @@ final class ReserveMemory implements Step {
         };
         // the input is held twice (heap and the native copy libvips reads)
         return 2 * inputBytes + decode + encode + PIPELINE_ALLOWANCE;
+    }
+
+    /**
+     * A compression search holds the decoded image in memory, a copy of its pixels to compare with,
+     * and one decoded candidate at a time: three RGBA images of the output size.
+     */
+    static long searchEstimate(int[] out, int frames) {
+        return (long) out[0] * out[1] * frames * 4 * 3;
+    }
+
+    /** The lossless JPEG re-coding: coefficients, then both files decoded for the pixel check. */
+    static long losslessJpegEstimate(int w, int h) {
+        long px = (long) w * h;
+        return px > dev.pixmill.engine.compress.Compressor.LOSSLESS_JPEG_MAX_PIXELS ? 0 : px * 8;
     }
 
     /** PNG interlace method, byte 28 of the file (in the IHDR chunk): Adam7 decodes whole. */

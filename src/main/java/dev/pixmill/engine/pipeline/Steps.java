@@ -6,6 +6,7 @@ import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.engine.SvgSanitizer;
 import dev.pixmill.engine.VectorRenderer;
+import dev.pixmill.engine.compress.Encoding;
 import dev.pixmill.engine.vips.Vips;
 import dev.pixmill.engine.vips.VipsException;
 import dev.pixmill.error.InvalidImageException;
@@ -39,6 +40,13 @@ public final class Steps {
     public static Pipeline convert() {
         return new Pipeline(List.of(new Sniff(), new PngTextChunks(), new HeaderLimits(), new ReserveMemory(),
                 new Load(), new ToSrgb(), new FlattenAlpha(), new StripMetadata(), new Encode(), new StripWebpChunks()));
+    }
+
+    /** As {@link #convert()}, with a compression search (several encodes of one decode) for the encode. */
+    public static Pipeline compress() {
+        return new Pipeline(List.of(new Sniff(), new PngTextChunks(), new HeaderLimits(), new ReserveMemory(),
+                new Load(), new ToSrgb(), new FlattenAlpha(), new StripMetadata(), new Compress(),
+                new StripWebpChunks()));
     }
 
     static String label(ImageFormat f) {
@@ -311,9 +319,9 @@ public final class Steps {
                     case PNG -> Vips.writeToBuffer(ctx.arena, img, ".png[compression=6" + strip + "]");
                     case WEBP -> Vips.writeToBuffer(ctx.arena, img, ".webp[Q=" + q + ",effort=4" + strip + "]");
                     case AVIF -> Vips.writeToBuffer(ctx.arena, img,
-                            ".avif[Q=" + heifQuality(q) + ",effort=" + AVIF_EFFORT + strip + "]");
+                            ".avif[Q=" + Encoding.heifQuality(q) + ",effort=" + Encoding.AVIF_EFFORT + strip + "]");
                     case HEIC -> Vips.writeToBuffer(ctx.arena, img,
-                            ".heic[Q=" + heifQuality(q) + ",compression=hevc" + strip + "]");
+                            ".heic[Q=" + Encoding.heifQuality(q) + ",compression=hevc" + strip + "]");
                     case GIF -> Vips.writeToBuffer(ctx.arena, img, ".gif[effort=7" + strip + "]");
                     case TIFF -> Vips.writeToBuffer(ctx.arena, img, ".tif[compression=deflate" + strip + "]");
                     case BMP -> bmp(ctx, img, w, h);
@@ -329,19 +337,24 @@ public final class Steps {
                                     "image/jpeg", w, h);
                 };
             } catch (VipsException e) {
-                ctx.checkDeadline(); // killed at the deadline: a timeout, not a bad image
-                if (e.isSaveError()) {
-                    LOG.warnf("encoding %s failed: %s", spec.output(), e.getMessage());
-                    throw new ProcessingException("encode_failed",
-                            "the image could not be encoded as " + label(spec.output()), e);
-                }
-                // libvips decodes lazily: most input faults surface while the saver pulls pixels
-                LOG.debugf("decoding %s input failed while encoding: %s", ctx.format, e.getMessage());
-                throw new InvalidImageException("invalid_image",
-                        "the " + label(ctx.format) + " image cannot be decoded (corrupt or truncated file)", e);
+                throw encodeFailure(ctx, e);
             }
             ctx.outWidth = w;
             ctx.outHeight = h;
+        }
+
+        /** A failed encode: the deadline, the saver, or (pixels are decoded lazily) the input. */
+        static RuntimeException encodeFailure(PipelineContext ctx, VipsException e) {
+            ctx.checkDeadline(); // killed at the deadline: a timeout, not a bad image
+            if (e.isSaveError()) {
+                LOG.warnf("encoding %s failed: %s", ctx.spec.output(), e.getMessage());
+                return new ProcessingException("encode_failed",
+                        "the image could not be encoded as " + label(ctx.spec.output()), e);
+            }
+            // libvips decodes lazily: most input faults surface while the saver pulls pixels
+            LOG.debugf("decoding %s input failed while encoding: %s", ctx.format, e.getMessage());
+            return new InvalidImageException("invalid_image",
+                    "the " + label(ctx.format) + " image cannot be decoded (corrupt or truncated file)", e);
         }
 
         private static byte[] bmp(PipelineContext ctx, MemorySegment img, int w, int h) {
@@ -354,10 +367,4 @@ public final class Steps {
         }
     }
 
-    /** libheif's AVIF/HEIC quality runs higher than JPEG's for the same look. */
-    static int heifQuality(int q) {
-        return Math.clamp(q - 25, 1, 100);
-    }
-
-    static final int AVIF_EFFORT = 2;
 }

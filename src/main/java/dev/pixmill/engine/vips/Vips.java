@@ -680,6 +680,25 @@ public final class Vips {
         }
     }
 
+    /**
+     * Raw pixels (interleaved, band format of the image) in native memory, freed when {@code arena}
+     * closes: for reading large images without a copy on the heap.
+     */
+    public static MemorySegment pixels(Arena arena, MemorySegment image) {
+        try {
+            MemorySegment sizePtr = arena.allocate(JAVA_LONG);
+            MemorySegment buf = (MemorySegment) WRITE_TO_MEMORY.invokeExact(image, sizePtr);
+            if (buf.equals(MemorySegment.NULL)) {
+                throw failure("write_to_memory");
+            }
+            return buf.reinterpret(sizePtr.get(JAVA_LONG, 0), arena, Vips::gFree);
+        } catch (VipsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** {@code vips_copy}: a new reference to the same pixels whose metadata can be changed on its own. */
     public static MemorySegment copy(Arena arena, MemorySegment in) {
         return newImage(arena, "copy", out -> (int) COPY.invokeExact(in, out, MemorySegment.NULL));
