@@ -1,5 +1,6 @@
 package dev.pixmill.jobs;
 
+import dev.pixmill.engine.Compression;
 import dev.pixmill.engine.ConversionSpec;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageLimits;
@@ -11,11 +12,17 @@ import java.time.Duration;
  * What a conversion must do, stored with the job as JSON so that any replica can run it later.
  * Limits travel with it because dialects differ (the optimize dialect is stricter).
  */
-@RegisterForReflection(targets = { ConversionParams.class, ImageLimits.class })
+@RegisterForReflection(targets = { ConversionParams.class, ImageLimits.class, Compression.class })
 public record ConversionParams(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
-        boolean keepMetadata, ImageLimits limits) {
+        boolean keepMetadata, ImageLimits limits, Compression compression) {
+
+    /** A plain conversion (rows written before compression existed read as this too). */
+    public ConversionParams(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
+            boolean keepMetadata, ImageLimits limits) {
+        this(output, quality, width, height, upscale, keepMetadata, limits, null);
+    }
 
     public ConversionSpec toSpec(Duration timeout) {
-        return new ConversionSpec(output, quality, width, height, upscale, keepMetadata, limits, timeout);
+        return new ConversionSpec(output, quality, width, height, upscale, keepMetadata, limits, timeout, compression);
     }
 }

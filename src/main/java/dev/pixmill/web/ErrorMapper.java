@@ -6,6 +6,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -31,18 +32,18 @@ public class ErrorMapper {
     MemorySize maxFieldSize;
 
     @ServerExceptionMapper
-    public Response pixmill(PixmillException e) {
-        return render(ErrorResponse.of(e));
+    public Response pixmill(PixmillException e, UriInfo uri) {
+        return render(ErrorResponse.of(e), uri);
     }
 
     @ServerExceptionMapper
-    public Response framework(WebApplicationException e) {
+    public Response framework(WebApplicationException e, UriInfo uri) {
         var malformed = MultipartReadFailure.of(e, formLimits());
         if (malformed.isPresent()) {
-            return pixmill(malformed.get());
+            return pixmill(malformed.get(), uri);
         }
         if (e.getCause() instanceof JacksonException json) { // Quarkus REST's JSON reader wraps its parse errors
-            return malformedJson(json);
+            return malformedJson(json, uri);
         }
         int status = e.getResponse().getStatus();
         String code = switch (status) {
@@ -57,32 +58,32 @@ public class ErrorMapper {
         if (status >= 500) {
             LOG.error("request failed", e);
         }
-        return render(new ErrorResponse(status, code, message));
+        return render(new ErrorResponse(status, code, message), uri);
     }
 
     @ServerExceptionMapper
-    public Response malformedJson(JacksonException e) {
+    public Response malformedJson(JacksonException e, UriInfo uri) {
         Matcher duplicate = DUPLICATE_MEMBER.matcher(String.valueOf(e.getOriginalMessage()));
         if (duplicate.lookingAt()) {
-            return pixmill(ParameterRules.duplicate(duplicate.group(1)));
+            return pixmill(ParameterRules.duplicate(duplicate.group(1)), uri);
         }
         return render(new ErrorResponse(400, "invalid_json",
-                "the request body is not valid JSON: " + e.getOriginalMessage()));
+                "the request body is not valid JSON: " + e.getOriginalMessage()), uri);
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
-    public Response unexpected(Throwable e) {
+    public Response unexpected(Throwable e, UriInfo uri) {
         var malformed = MultipartReadFailure.of(e, formLimits());
-        return malformed.isPresent() ? pixmill(malformed.get()) : render(ErrorResponse.of(e));
+        return malformed.isPresent() ? pixmill(malformed.get(), uri) : render(ErrorResponse.of(e), uri);
     }
 
     private MultipartReadFailure.FormLimits formLimits() {
         return new MultipartReadFailure.FormLimits(maxFields, maxFieldSize.asLongValue());
     }
 
-    private static Response render(ErrorResponse error) {
+    private static Response render(ErrorResponse error, UriInfo uri) {
         Response.ResponseBuilder response = Response.status(error.status()).type(MediaType.APPLICATION_JSON)
-                .entity(error.body());
+                .entity(Dialect.of(uri == null ? null : uri.getPath()).body(error));
         error.headers().forEach(response::header);
         return response.build();
     }

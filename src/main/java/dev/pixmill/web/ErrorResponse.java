@@ -38,9 +38,18 @@ public record ErrorResponse(int status, ErrorBody body, Map<String, String> head
 
     /** Answers on a plain Vert.x route (outside the REST layer) and ends the response. */
     public void send(HttpServerResponse response, ObjectMapper json) {
+        send(response, json, Dialect.DEFAULT);
+    }
+
+    /** As {@link #send(HttpServerResponse, ObjectMapper)}, in the shape of the request path's dialect. */
+    public void send(io.vertx.core.http.HttpServerRequest request, ObjectMapper json) {
+        send(request.response(), json, Dialect.of(request.path()));
+    }
+
+    private void send(HttpServerResponse response, ObjectMapper json, Dialect dialect) {
         String text;
         try {
-            text = json.writeValueAsString(body);
+            text = json.writeValueAsString(dialect.body(this));
         } catch (JsonProcessingException e) {
             text = "{\"error\":\"internal_error\",\"message\":\"internal error\"}";
         }

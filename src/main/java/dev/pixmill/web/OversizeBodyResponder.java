@@ -35,7 +35,7 @@ public class OversizeBodyResponder {
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && parse(length) > limit) {
-                tooLarge.send(ctx.response(), json);
+                tooLarge.send(ctx.request(), json);
                 return;
             }
             ctx.next();

@@ -35,7 +35,7 @@ public class RequestDeadline {
             long timer = ctx.vertx().setTimer(millis, id -> {
                 if (!ctx.response().headWritten() && !ctx.response().closed()) {
                     LOG.warnf("%s %s: no answer within %d ms", ctx.request().method(), ctx.request().path(), millis);
-                    answer.send(ctx.response(), json);
+                    answer.send(ctx.request(), json);
                 }
             });
             ctx.addHeadersEndHandler(v -> ctx.vertx().cancelTimer(timer));
