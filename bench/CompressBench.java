@@ -6,10 +6,7 @@ import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.engine.compress.Luma;
 import dev.pixmill.engine.compress.Ssim;
-import dev.pixmill.engine.vips.Vips;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,16 +111,7 @@ public class CompressBench {
     }
 
     static double ssim(byte[] a, byte[] b) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ia = Vips.newFromBuffer(arena, Vips.buffer(arena, a), "");
-            MemorySegment ib = Vips.newFromBuffer(arena, Vips.buffer(arena, b), "");
-            try {
-                return Ssim.of(Luma.of(ia), Luma.of(ib));
-            } finally {
-                Vips.unref(ia);
-                Vips.unref(ib);
-            }
-        }
+        return Ssim.of(Luma.ofEncoded(a, ""), Luma.ofEncoded(b, ""));
     }
 
     static List<Path> files(Path dir) throws Exception {

@@ -425,17 +425,10 @@ public final class Compressor implements AutoCloseable {
     private double ssim(byte[] encoded) {
         checkDeadline.run();
         Luma ref = reference();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment img = decode(a, encoded);
-            try {
-                Luma cand = Luma.of(img);
-                int w = Math.min(ref.width(), cand.width());
-                int h = Math.min(ref.height(), cand.height());
-                return Ssim.of(ref.cropTo(w, h), cand.cropTo(w, h));
-            } finally {
-                Vips.unref(img);
-            }
-        }
+        Luma cand = Luma.ofEncoded(encoded, loaderOptions());
+        int w = Math.min(ref.width(), cand.width());
+        int h = Math.min(ref.height(), cand.height());
+        return Ssim.of(ref.cropTo(w, h), cand.cropTo(w, h));
     }
 
     private Luma reference() {
@@ -445,14 +438,8 @@ public final class Compressor implements AutoCloseable {
         return reference;
     }
 
-    private MemorySegment decode(Arena a, byte[] encoded) {
-        MemorySegment img = Vips.newFromBuffer(a, Vips.buffer(a, encoded), src.animated() ? "n=-1" : "");
-        if (Vips.bandFormat(img) != Vips.FORMAT_UCHAR) {
-            MemorySegment cast = Vips.cast(a, img, Vips.FORMAT_UCHAR);
-            Vips.unref(img);
-            img = cast;
-        }
-        return img;
+    private String loaderOptions() {
+        return src.animated() ? "n=-1" : "";
     }
 
     /** Whether {@code encoded} decodes to exactly the image's pixels (alpha 255 and grey compare as such). */
@@ -460,7 +447,7 @@ public final class Compressor implements AutoCloseable {
         MemorySegment ref = pixels();
         int refBands = Vips.bands(image);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment img = decode(a, encoded);
+            MemorySegment img = Luma.decode(a, encoded, loaderOptions());
             try {
                 if (Vips.width(img) != Vips.width(image) || Vips.height(img) != Vips.height(image)) {
                     return false;

@@ -71,6 +71,29 @@ public record Luma(byte[] pixels, int width, int height) {
         return new Luma(out, rw, rh);
     }
 
+    /** The luma of an encoded image, decoded by libvips ({@code loaderOptions} e.g. {@code "n=-1"} for all frames). */
+    public static Luma ofEncoded(byte[] encoded, String loaderOptions) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment img = decode(a, encoded, loaderOptions);
+            try {
+                return of(img);
+            } finally {
+                Vips.unref(img);
+            }
+        }
+    }
+
+    /** Decodes to an 8-bit image (16-bit PNGs are cast down); the caller unrefs it before {@code a} closes. */
+    static MemorySegment decode(Arena a, byte[] encoded, String loaderOptions) {
+        MemorySegment img = Vips.newFromBuffer(a, Vips.buffer(a, encoded), loaderOptions);
+        if (Vips.bandFormat(img) != Vips.FORMAT_UCHAR) {
+            MemorySegment cast = Vips.cast(a, img, Vips.FORMAT_UCHAR);
+            Vips.unref(img);
+            img = cast;
+        }
+        return img;
+    }
+
     static void lumaRow(byte[] px, byte[] y, int w, int bands) {
         boolean grey = bands < 3;
         boolean alpha = bands == 2 || bands == 4;

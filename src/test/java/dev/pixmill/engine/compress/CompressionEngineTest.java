@@ -167,16 +167,7 @@ class CompressionEngineTest {
     }
 
     static double ssim(byte[] a, byte[] b) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ia = Vips.newFromBuffer(arena, Vips.buffer(arena, a), "");
-            MemorySegment ib = Vips.newFromBuffer(arena, Vips.buffer(arena, b), "");
-            try {
-                return Ssim.of(Luma.of(ia), Luma.of(ib));
-            } finally {
-                Vips.unref(ia);
-                Vips.unref(ib);
-            }
-        }
+        return Ssim.of(Luma.ofEncoded(a, ""), Luma.ofEncoded(b, ""));
     }
 
     /** Decoded pixels as RGB (alpha dropped only where it is fully opaque everywhere). */
