@@ -6,8 +6,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Semaphore;
@@ -15,12 +15,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bounded pool all image work runs on: N workers and a fixed-size queue. A full queue answers
  * {@link ServiceBusyException} at once; nothing grows without bound. Request-time work (probes)
  * may fill the configured queue; N more places are kept for claimed jobs, so a job taken from
- * the shared queue is never refused (claims never exceed the worker count). Workers call
+ * the shared queue is never refused (claims never exceed the worker count). Request-time work
+ * runs before claimed jobs that wait: a client is waiting for it (a probe, a synchronous
+ * optimize), while a claimed job only waits in the shared queue a little longer. Workers call
  * {@code vips_thread_shutdown()} before they exit.
  */
 @ApplicationScoped
@@ -34,6 +37,11 @@ public class EngineExecutor {
      */
     private final Semaphore admission;
     private final int retryAfterSeconds;
+    private final int capacity;
+    /** Request-time jobs not started yet; the conversion worker claims less while there are any. */
+    private final AtomicInteger waitingRequests = new AtomicInteger();
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile Runnable requestWorkDone = () -> { };
 
     @Inject
     public EngineExecutor(EngineConfig config) {
@@ -46,7 +54,9 @@ public class EngineExecutor {
         this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
         int places = Math.max(1, queueSize);
         this.admission = new Semaphore(places + n);
-        this.pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(places + 2 * n),
+        this.capacity = places + 2 * n;
+        // unbounded by type, bounded by admission (request work) and by claims never exceeding the workers
+        this.pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(),
                 new WorkerFactory(), new ThreadPoolExecutor.AbortPolicy());
     }
 
@@ -63,21 +73,31 @@ public class EngineExecutor {
         return submit(work, false);
     }
 
-    private <T> Uni<T> submit(Callable<T> work, boolean admissionControlled) {
+    private <T> Uni<T> submit(Callable<T> work, boolean request) {
         return Uni.createFrom().emitter(em -> {
-            if (admissionControlled && !admission.tryAcquire()) {
+            if (request && !admission.tryAcquire()) {
                 em.fail(busy());
                 return;
             }
             // the place is held while the job waits or runs (a cancelled running job still runs)
-            AtomicBoolean placeHeld = new AtomicBoolean(admissionControlled);
+            AtomicBoolean placeHeld = new AtomicBoolean(request);
             Runnable freePlace = () -> {
                 if (placeHeld.compareAndSet(true, false)) {
                     admission.release();
                 }
             };
+            AtomicBoolean waiting = new AtomicBoolean(request);
+            Runnable leftQueue = () -> {
+                if (waiting.compareAndSet(true, false)) {
+                    waitingRequests.decrementAndGet();
+                }
+            };
+            if (request) {
+                waitingRequests.incrementAndGet();
+            }
             AtomicBoolean terminated = new AtomicBoolean();
-            Runnable job = () -> {
+            Job job = new Job(request ? 0 : 1, sequence.incrementAndGet(), () -> {
+                leftQueue.run();
                 try {
                     if (terminated.get()) {
                         return;
@@ -92,21 +112,55 @@ public class EngineExecutor {
                     em.complete(result);
                 } finally {
                     freePlace.run();
+                    if (request) {
+                        requestWorkDone.run();
+                    }
                 }
-            };
+            });
             em.onTermination(() -> {
                 terminated.set(true);
                 if (pool.remove(job)) {
+                    leftQueue.run();
                     freePlace.run();
                 }
             });
             try {
+                if (pool.getQueue().size() >= capacity) {
+                    throw new RejectedExecutionException("queue full");
+                }
                 pool.execute(job);
             } catch (RejectedExecutionException e) {
+                leftQueue.run();
                 freePlace.run();
                 em.fail(busy());
             }
         });
+    }
+
+    /** Queued work: request-time first (rank 0), then claimed jobs (rank 1), each in arrival order. */
+    private record Job(int rank, long seq, Runnable body) implements Runnable, Comparable<Job> {
+        @Override
+        public void run() {
+            body.run();
+        }
+
+        @Override
+        public int compareTo(Job other) {
+            return rank != other.rank ? Integer.compare(rank, other.rank) : Long.compare(seq, other.seq);
+        }
+    }
+
+    /**
+     * Called after each request-time job ends (on the worker thread; keep it cheap). The
+     * conversion worker uses it to claim the slots it left free while requests were waiting.
+     */
+    public void onRequestWorkDone(Runnable callback) {
+        this.requestWorkDone = callback == null ? () -> { } : callback;
+    }
+
+    /** Request-time jobs (probes, synchronous dialects) waiting for a worker. */
+    public int waitingRequests() {
+        return waitingRequests.get();
     }
 
     private ServiceBusyException busy() {

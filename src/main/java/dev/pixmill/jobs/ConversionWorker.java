@@ -30,8 +30,9 @@ import java.util.function.Function;
 /**
  * Pulls conversions from the shared queue and runs them on the engine pool. It never claims more
  * than it has free engine threads, so claimed work starts at once and the rest stays pending for
- * other replicas. It wakes on NOTIFY (any replica enqueued), after each finished job, and on a
- * slow fallback poll; it renews the leases of running jobs and gives unfinished ones back when
+ * other replicas. Request-time work waiting for the engine (a client waits for it) takes a slot
+ * first: the worker leaves as many slots unclaimed, and claims them once that work has started.
+ * It wakes on NOTIFY (any replica enqueued), after each finished job, and on a slow fallback poll; it renews the leases of running jobs and gives unfinished ones back when
  * the replica stops.
  */
 @ApplicationScoped
@@ -71,12 +72,19 @@ public class ConversionWorker {
     /** Pump requests not yet served; only the caller that raises it from 0 runs claim rounds. */
     private final AtomicInteger pumpRequests = new AtomicInteger();
     private volatile boolean accepting;
+    /** A round left slots to waiting request work; claim them once it has started. */
+    private volatile boolean yielded;
     private long pollTimer = -1;
     private long renewTimer = -1;
 
     void start(@Observes @Priority(100) StartupEvent event) {
         accepting = true;
         events.onWorkAvailable(this::pump);
+        executor.onRequestWorkDone(() -> {
+            if (yielded) {
+                pump();
+            }
+        });
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> pump());
         renewTimer = vertx.setPeriodic(Math.max(1000, config.lease().toMillis() / 3), id -> renewLeases());
         pump();
@@ -115,7 +123,9 @@ public class ConversionWorker {
 
     private void claimRound() {
         int served = pumpRequests.get();
-        int free = executor.workers() - running.size();
+        int waiting = executor.waitingRequests();
+        int free = executor.workers() - running.size() - waiting;
+        yielded = waiting > 0;
         if (!accepting || free <= 0) {
             endRound(served);
             return;

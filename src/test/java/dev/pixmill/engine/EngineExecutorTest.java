@@ -42,6 +42,63 @@ class EngineExecutorTest {
     }
 
     @Test
+    void requestWorkRunsBeforeWaitingClaimedJobs() throws Exception {
+        EngineExecutor ex = new EngineExecutor(1, 4, 2);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        CountDownLatch done = new CountDownLatch(4);
+        java.util.concurrent.atomic.AtomicInteger doneCalls = new java.util.concurrent.atomic.AtomicInteger();
+        ex.onRequestWorkDone(doneCalls::incrementAndGet);
+        try {
+            ex.submitClaimed(() -> {
+                started.countDown();
+                release.await();
+                return 0;
+            }).subscribe().with(x -> { });
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            for (String name : new String[] { "claimed-1", "claimed-2" }) {
+                ex.submitClaimed(() -> order.add(name)).subscribe().with(x -> done.countDown());
+            }
+            for (String name : new String[] { "request-1", "request-2" }) {
+                ex.submit(() -> order.add(name)).subscribe().with(x -> done.countDown());
+            }
+            assertThat(ex.waitingRequests()).isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        // a client waits for request work; claimed jobs only wait in the shared queue a little longer
+        assertThat(order).containsExactly("request-1", "request-2", "claimed-1", "claimed-2");
+        assertThat(ex.waitingRequests()).isZero();
+        assertThat(doneCalls.get()).isEqualTo(2);
+        ex.shutdown();
+    }
+
+    @Test
+    void cancelledWaitingRequestIsNoLongerCounted() throws Exception {
+        EngineExecutor ex = new EngineExecutor(1, 4, 2);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            ex.submitClaimed(() -> {
+                started.countDown();
+                release.await();
+                return 0;
+            }).subscribe().with(x -> { });
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            var waiting = ex.submit(() -> 1).subscribe().with(x -> { });
+            assertThat(ex.waitingRequests()).isEqualTo(1);
+            waiting.cancel();
+            assertThat(ex.waitingRequests()).isZero();
+            assertThat(ex.queueDepth()).isZero();
+        } finally {
+            release.countDown();
+        }
+        ex.shutdown();
+    }
+
+    @Test
     void claimedJobsAreNeverRefusedWhenRequestWorkFillsThePool() throws Exception {
         EngineExecutor ex = new EngineExecutor(1, 1, 2);
         CountDownLatch started = new CountDownLatch(1);
