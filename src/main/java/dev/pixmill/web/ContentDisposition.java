@@ -22,9 +22,18 @@ public final class ContentDisposition {
     }
 
     public static String attachment(String filename) {
+        return disposition("attachment", filename);
+    }
+
+    /** For an answer that is itself the image (shown by a browser, saved under this name). */
+    public static String inline(String filename) {
+        return disposition("inline", filename);
+    }
+
+    private static String disposition(String type, String filename) {
         String name = clean(filename);
         String ascii = ascii(name);
-        return "attachment; filename=\"" + ascii + "\"" + (ascii.equals(name) ? "" : "; filename*=UTF-8''" + encode(name));
+        return type + "; filename=\"" + ascii + "\"" + (ascii.equals(name) ? "" : "; filename*=UTF-8''" + encode(name));
     }
 
     /** The name as it may appear in a header; {@code image} stands in for a stem with nothing left. */

@@ -29,6 +29,22 @@ public enum Dialect {
         return DEFAULT;
     }
 
+    /**
+     * The HTTP status of {@code error} in this dialect. The optimize dialect knows only 400 for bad
+     * input ("missing image / invalid format / too large"), and 500 for an optimization that failed,
+     * which a processing time-out is; the others keep the status as it is.
+     */
+    public int status(ErrorResponse error) {
+        if (this != OPTIMIZE) {
+            return error.status();
+        }
+        return switch (error.status()) {
+            case 413, 415 -> 400;
+            case 422 -> "timeout".equals(error.body().error()) ? 500 : 400;
+            default -> error.status();
+        };
+    }
+
     /** The JSON body of {@code error} in this dialect's shape. */
     public Object body(ErrorResponse error) {
         return switch (this) {
@@ -36,7 +52,7 @@ public enum Dialect {
             case OPTIMIZE -> Map.of("error", error.body().message());
             case TASKS -> {
                 Map<String, Object> envelope = new LinkedHashMap<>();
-                envelope.put("status", error.status());
+                envelope.put("status", status(error));
                 envelope.put("message", error.body().message());
                 envelope.put("data", null);
                 yield envelope;

@@ -55,6 +55,9 @@ public class ErrorMapper {
             default -> status >= 500 ? "internal_error" : "bad_request";
         };
         String message = status >= 500 ? "internal error" : e.getMessage();
+        if (status == 405) {
+            message = "this method is not allowed on this path"; // Quarkus REST does not say which are
+        }
         if (status >= 500) {
             LOG.error("request failed", e);
         }
@@ -82,8 +85,9 @@ public class ErrorMapper {
     }
 
     private static Response render(ErrorResponse error, UriInfo uri) {
-        Response.ResponseBuilder response = Response.status(error.status()).type(MediaType.APPLICATION_JSON)
-                .entity(Dialect.of(uri == null ? null : uri.getPath()).body(error));
+        Dialect dialect = Dialect.of(uri == null ? null : uri.getPath());
+        Response.ResponseBuilder response = Response.status(dialect.status(error)).type(MediaType.APPLICATION_JSON)
+                .entity(dialect.body(error));
         error.headers().forEach(response::header);
         return response.build();
     }

@@ -53,7 +53,7 @@ public record ErrorResponse(int status, ErrorBody body, Map<String, String> head
         } catch (JsonProcessingException e) {
             text = "{\"error\":\"internal_error\",\"message\":\"internal error\"}";
         }
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        response.setStatusCode(dialect.status(this)).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         headers.forEach(response::putHeader);
         response.end(text);
     }

@@ -28,4 +28,15 @@ class DialectTest {
         assertThat(envelope.get("data")).isNull();
         assertThat(Dialect.DEFAULT.body(tooLarge)).isEqualTo(tooLarge.body());
     }
+
+    @Test
+    void theOptimizeDialectAnswersBadInputWith400AndAFailedOptimizationWith500() {
+        assertThat(Dialect.OPTIMIZE.status(tooLarge)).isEqualTo(400);
+        assertThat(Dialect.OPTIMIZE.status(new ErrorResponse(415, "unsupported_format", "x"))).isEqualTo(400);
+        assertThat(Dialect.OPTIMIZE.status(new ErrorResponse(422, "invalid_image", "x"))).isEqualTo(400);
+        assertThat(Dialect.OPTIMIZE.status(new ErrorResponse(422, "timeout", "x"))).isEqualTo(500);
+        assertThat(Dialect.OPTIMIZE.status(new ErrorResponse(503, "service_busy", "x"))).isEqualTo(503);
+        assertThat(Dialect.TASKS.status(tooLarge)).isEqualTo(413);
+        assertThat(Dialect.DEFAULT.status(tooLarge)).isEqualTo(413);
+    }
 }

@@ -1,4 +1,4 @@
-package dev.pixmill.convert;
+package dev.pixmill.web;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
@@ -18,7 +18,7 @@ class DownloadPacingTest {
         Multi<Buffer> pieces = Multi.createFrom().range(0, 1000)
                 .onRequest().invoke(requested::addAndGet)
                 .map(i -> Buffer.buffer(new byte[16]));
-        AssertSubscriber<Buffer> client = DownloadRoute.paced(pieces, Runnable::run)
+        AssertSubscriber<Buffer> client = StreamedDownload.paced(pieces, Runnable::run)
                 .subscribe().withSubscriber(AssertSubscriber.create(1));
         client.awaitItems(1);
         // one taken by the client, at most a couple read ahead; not 256 (emitOn's default)
