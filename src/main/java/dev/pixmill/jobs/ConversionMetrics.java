@@ -31,7 +31,7 @@ public class ConversionMetrics {
         registry.gauge("pixmill.conversions.pending", pending);
     }
 
-    void completed(String input, long inputBytes, EngineResult result, long nanos) {
+    public void completed(String input, long inputBytes, EngineResult result, long nanos) {
         String output = result.format().extension();
         Counter.builder("pixmill.conversions").tag("input", input).tag("output", output).tag("outcome", "completed")
                 .tag("error", "none").register(registry).increment();
@@ -43,7 +43,11 @@ public class ConversionMetrics {
 
     /** Every series of a meter must have the same tag keys (Prometheus), so failures carry them all. */
     void failed(String input, ConversionParams params, String code) {
-        Counter.builder("pixmill.conversions").tag("input", input).tag("output", params.output().extension())
+        failed(input, params.output().extension(), code);
+    }
+
+    public void failed(String input, String output, String code) {
+        Counter.builder("pixmill.conversions").tag("input", input).tag("output", output)
                 .tag("outcome", "failed").tag("error", code).register(registry).increment();
     }
 

@@ -68,6 +68,59 @@ public class ConversionQueue {
     }
 
     /**
+     * A conversion run at request time (a synchronous dialect) whose result is kept for a later
+     * download: stored as completed at once, never queued.
+     */
+    public record Finished(UUID id, String owner, String kind, String inputFilename, ImageInfo input, long inputSize,
+            EngineResult result, String downloadToken, java.time.Duration retention) {
+    }
+
+    public Uni<Void> insertFinished(Finished f) {
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                        insert into conversions (id, owner, kind, status, params, input_filename, input_format,
+                            input_size, input_width, input_height, output_format, output_size, output_width,
+                            output_height, progress, download_token, started_at, completed_at, expires_at)
+                        values ($1, $2, $3, 'completed', '{}', $4, $5, $6, $7, $8, $9, $10, $11, $12, 100, $13,
+                            now(), now(), now() + make_interval(secs => $14))""")
+                .execute(Tuple.from(new Object[] { f.id(), f.owner(), f.kind(), f.inputFilename(),
+                        f.input().format().extension(), f.inputSize(), f.input().width(), f.input().height(),
+                        f.result().format().extension(), (long) f.result().bytes().length, f.result().width(),
+                        f.result().height(), f.downloadToken(), (double) f.retention().toSeconds() }))
+                .chain(() -> blobs.put(tx, f.id(), BlobStore.Role.OUTPUT, f.result().format().mimeType(),
+                        f.result().bytes())));
+    }
+
+    /** A result taken by a single-use download: the row no longer answers to its token. */
+    public record Taken(UUID id, String outputFormat, String inputFilename) {
+    }
+
+    /**
+     * Takes a single-use download: one statement clears the token and ends the row's life, so of
+     * any number of requests on any replicas exactly one gets the result. The bytes stay until
+     * {@link #delete} (after the transfer) or the purger's grace, so the taker can stream them.
+     */
+    public Uni<Taken> takeDownload(String token, String kind) {
+        return pool.preparedQuery("""
+                        update conversions set download_token = null, expires_at = now()
+                        where download_token = $1 and kind = $2 and status = 'completed' and expires_at > now()
+                        returning id, output_format, input_filename""")
+                .execute(Tuple.of(token, kind))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row row = it.next();
+                    return new Taken(row.getUUID("id"), row.getString("output_format"), row.getString("input_filename"));
+                });
+    }
+
+    /** Deletes a conversion and its bytes now. */
+    public Uni<Void> delete(UUID id) {
+        return pool.preparedQuery("delete from conversions where id = $1").execute(Tuple.of(id)).replaceWithVoid();
+    }
+
+    /**
      * Claims up to {@code max} pending conversions, oldest first, for {@code worker}. A row whose
      * stored parameters cannot be read (e.g. written by another version) is failed on the spot
      * rather than left to block the head of the queue for every replica.

@@ -1,11 +1,13 @@
 package dev.pixmill.jobs;
 
 import dev.pixmill.engine.EngineExecutor;
+import dev.pixmill.engine.EngineResult;
 import dev.pixmill.engine.ImageEngine;
 import dev.pixmill.engine.ImageInfo;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.NotFoundException;
 import dev.pixmill.error.ServiceBusyException;
+import dev.pixmill.security.Tokens;
 import dev.pixmill.storage.BlobStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -16,6 +18,8 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -117,6 +121,55 @@ public class ConversionService {
                         .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
                         .map(blob -> new Result(c, blob.contentType(), blob.size(),
                                 blobs.stream(c.id, BlobStore.Role.OUTPUT, blob.size()), resultFilename(c))));
+    }
+
+    /**
+     * Keeps the result of a conversion that ran at request time, for a later download through
+     * {@link #downloadOnce}. Answers the stored row (its download token included).
+     */
+    public Uni<Conversion> storeFinished(String owner, String kind, String filename, ImageInfo input, long inputSize,
+            EngineResult result, Duration retention) {
+        var finished = new ConversionQueue.Finished(UUID.randomUUID(), owner, kind, boundedFilename(filename), input,
+                inputSize, result, Tokens.downloadToken(), retention);
+        return queue.insertFinished(finished).map(v -> {
+            Conversion c = new Conversion();
+            c.id = finished.id();
+            c.owner = owner;
+            c.kind = kind;
+            c.status = ConversionStatus.COMPLETED;
+            c.inputFilename = finished.inputFilename();
+            c.inputFormat = input.format().extension();
+            c.inputSize = inputSize;
+            c.outputFormat = result.format().extension();
+            c.outputSize = (long) result.bytes().length;
+            c.outputWidth = result.width();
+            c.outputHeight = result.height();
+            c.progress = 100;
+            c.downloadToken = finished.downloadToken();
+            c.completedAt = Instant.now();
+            c.expiresAt = c.completedAt.plus(retention);
+            return c;
+        });
+    }
+
+    /**
+     * A download that works once: the first request (on any replica) takes the result, every
+     * later one is a 404; the row and its bytes are deleted when the transfer ends, however it ends.
+     */
+    public Uni<Result> downloadOnce(String token, String kind) {
+        return queue.takeDownload(token, kind)
+                .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown, expired or already downloaded"))
+                .chain(taken -> blobs.info(taken.id(), BlobStore.Role.OUTPUT)
+                        .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
+                        .map(blob -> {
+                            Conversion c = new Conversion();
+                            c.id = taken.id();
+                            c.outputFormat = taken.outputFormat();
+                            c.inputFilename = taken.inputFilename();
+                            Multi<Buffer> body = blobs.stream(taken.id(), BlobStore.Role.OUTPUT, blob.size())
+                                    .onTermination().call((failure, cancelled) -> queue.delete(taken.id()));
+                            return new Result(c, blob.contentType(), blob.size(), body, resultFilename(c));
+                        }));
     }
 
     /**

@@ -58,7 +58,12 @@ public class AdminKeyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(CreateKeyRequest request) {
         CreateKeyRequest r = request == null ? new CreateKeyRequest(null, null, null) : request;
-        String limits = r.limits() == null || r.limits().isNull() ? "{}" : r.limits().toString();
+        String limits;
+        try {
+            limits = json.writeValueAsString(KeyLimits.parse(r.limits()).toMap());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         return keys.create(r.name(), r.plan(), limits)
                 .map(created -> Response.status(201).entity(KeyView.of(created.entity(), created.key(), json)).build());
     }

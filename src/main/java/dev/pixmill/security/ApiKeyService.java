@@ -72,7 +72,21 @@ public class ApiKeyService {
      */
     @WithSession
     public Uni<Caller> identify(HttpServerRequest request, Set<KeySource> sources) {
-        String presented = presentedKey(request, sources);
+        return identifyPresented(request, presentedKey(request, sources));
+    }
+
+    /**
+     * As {@link #identify(HttpServerRequest)}, with a key sent as a form field ({@code api_key})
+     * taken when no header or query parameter carries one.
+     */
+    @WithSession
+    public Uni<Caller> identify(HttpServerRequest request, String formKey) {
+        String presented = presentedKey(request, EnumSet.allOf(KeySource.class));
+        return identifyPresented(request, presented != null ? presented
+                : formKey == null || formKey.isBlank() ? null : formKey.strip());
+    }
+
+    private Uni<Caller> identifyPresented(HttpServerRequest request, String presented) {
         if (presented == null) {
             return Uni.createFrom().item(Caller.anonymous(clientAddress(request)));
         }
