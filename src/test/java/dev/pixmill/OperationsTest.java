@@ -42,6 +42,9 @@ class OperationsTest {
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body(containsString("/api/v1/convert/{id}/status"))
                 .body(containsString("/api/v1/download/{token}"))
+                .body(containsString("\"/api/v1/optimize\""))
+                .body(containsString("/api/v1/optimize/download/{id}"))
+                .body(containsString("OptimizeError"))
                 // clients read the parameter names they must send from here
                 .body("components.schemas.ConvertForm.properties.file.format", equalTo("binary"))
                 .body("components.schemas.ConvertForm.properties.output_format.type", equalTo("string"))

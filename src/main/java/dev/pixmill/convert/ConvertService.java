@@ -3,6 +3,7 @@ package dev.pixmill.convert;
 import dev.pixmill.engine.EngineConfig;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.BadRequestException;
+import dev.pixmill.error.ForbiddenException;
 import dev.pixmill.error.NotFoundException;
 import dev.pixmill.error.PayloadTooLargeException;
 import dev.pixmill.fetch.UrlFetcher;
@@ -46,6 +47,7 @@ public class ConvertService {
 
     /** The multipart layer has stored the file on disk; it is read (asynchronously) within the intake budget. */
     public Uni<Conversion> fromUpload(Caller caller, ConvertForm form) {
+        authorize(caller);
         FileUpload upload = form.file;
         if (upload == null) {
             throw new BadRequestException("missing_file", "the multipart field 'file' with the image is required");
@@ -60,6 +62,7 @@ public class ConvertService {
     }
 
     public Uni<Conversion> fromUrl(Caller caller, ConvertUrlRequest body) {
+        authorize(caller);
         if (body == null) {
             throw new BadRequestException("invalid_json", "the body must be a JSON object with a 'url'");
         }
@@ -88,6 +91,12 @@ public class ConvertService {
 
     public Multi<Conversion> watch(Caller caller, String id) {
         return conversions.watch(parseId(id), caller.owner());
+    }
+
+    private static void authorize(Caller caller) {
+        if (caller.limits().disabled("convert")) {
+            throw new ForbiddenException("api_disabled", "the conversion API is disabled for this API key");
+        }
     }
 
     /** The conversion API uses the default limits (pixmill.engine.limits). */

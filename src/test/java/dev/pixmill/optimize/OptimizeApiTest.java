@@ -40,6 +40,9 @@ class OptimizeApiTest {
     @Inject
     Pool pool;
 
+    @Inject
+    dev.pixmill.jobs.ConversionQueue queue;
+
     @BeforeEach
     void setUp() {
         if (key == null) { // the server is up only once the test instance exists
@@ -186,6 +189,33 @@ class OptimizeApiTest {
     }
 
     @Test
+    void aDownloadTakenOnOneReplicaIsGoneOnEveryOther() {
+        String url = optimize(key, "p.jpg", photo, Map.of("response", "json", "ratio", "120x120"))
+                .then().statusCode(200).extract().path("download_url");
+        String token = url.substring(url.lastIndexOf('/') + 1);
+        // another replica takes it with the same statement against the shared database...
+        assertThat(queue.takeDownload(token, "optimize").await().indefinitely()).isNotNull();
+        // ...so this one has nothing to give, and neither has a third
+        given().get(url).then().statusCode(404);
+        assertThat(queue.takeDownload(token, "optimize").await().indefinitely()).isNull();
+
+        String served = optimize(key, "p.jpg", photo, Map.of("response", "json", "ratio", "120x120"))
+                .then().statusCode(200).extract().path("download_url");
+        given().get(served).then().statusCode(200);
+        assertThat(queue.takeDownload(served.substring(served.lastIndexOf('/') + 1), "optimize")
+                .await().indefinitely()).isNull();
+    }
+
+    @Test
+    void aConversionTokenIsNoOptimizeDownload() {
+        String convertToken = given().multiPart("file", "a.png", TestImages.png(16, 16), "image/png")
+                .post("/api/v1/convert").then().statusCode(202).extract().path("id");
+        String status = dev.pixmill.support.Conversions.awaitEnd(convertToken).getString("download_token");
+        given().get("/api/v1/optimize/download/" + status).then().statusCode(404);
+        given().get("/api/v1/download/" + status).then().statusCode(200);
+    }
+
+    @Test
     void anExpiredDownloadIsGone() {
         String url = optimize(key, "p.jpg", photo, Map.of("response", "json", "ratio", "100x100"))
                 .then().statusCode(200).extract().path("download_url");
@@ -216,6 +246,13 @@ class OptimizeApiTest {
         String off = createKey(Map.of("disabled_apis", List.of("optimize")));
         optimize(off, "p.jpg", photo, Map.of()).then().statusCode(403)
                 .body("error", org.hamcrest.Matchers.containsString("disabled"));
+        // only the API named is off
+        given().header("X-API-Key", off).multiPart("file", "a.png", TestImages.png(16, 16), "image/png")
+                .post("/api/v1/convert").then().statusCode(202);
+        String noConvert = createKey(Map.of("disabled_apis", List.of("convert")));
+        given().header("X-API-Key", noConvert).multiPart("file", "a.png", TestImages.png(16, 16), "image/png")
+                .post("/api/v1/convert").then().statusCode(403).body("error", org.hamcrest.Matchers.is("api_disabled"));
+        optimize(noConvert, "p.jpg", photo, Map.of("ratio", "32x32")).then().statusCode(200);
     }
 
     @Test
