@@ -17,11 +17,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * End-to-end HTTP load: N clients, each repeatedly uploads the image, follows the conversion's
- * SSE stream until it ends, and downloads the result. Reports completed conversions per
- * second and latency percentiles. Only talks to the base URL given (loopback).
+ * End-to-end HTTP load: N clients, each repeatedly sends the image and waits for its result, in
+ * one of three dialects:
+ * <ul>
+ * <li>{@code convert} (default): upload, follow the conversion's SSE stream until it ends, download
+ * the result (fit 1000x1000, quality 80);</li>
+ * <li>{@code optimize}: one synchronous {@code POST /api/v1/optimize} at level 10, the image in
+ * the answer;</li>
+ * <li>{@code imgcompress}: one synchronous ({@code sync=1}) task in the default smart quality,
+ * the image as base64 in the answer.</li>
+ * </ul>
+ * Reports completed images per second and latency percentiles. Only talks to the base URL given
+ * (loopback).
  *
- * usage: java HttpLoad.java BASE_URL IMAGE FORMAT CONCURRENCY SECONDS
+ * usage: java HttpLoad.java BASE_URL IMAGE FORMAT CONCURRENCY SECONDS [convert|optimize|imgcompress KEY]
  */
 public class HttpLoad {
 
@@ -35,11 +44,13 @@ public class HttpLoad {
         String format = args[2];
         int concurrency = Integer.parseInt(args[3]);
         long seconds = Long.parseLong(args[4]);
+        String dialect = args.length > 5 ? args[5] : "convert";
+        String key = args.length > 6 ? args[6] : null;
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         // warm-up: one conversion per client, not counted
         for (int i = 0; i < concurrency; i++) {
-            convertOnce(client, base, image, format);
+            once(client, base, image, format, dialect, key);
         }
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -51,7 +62,7 @@ public class HttpLoad {
                 int failures = 0;
                 while (System.nanoTime() < end) {
                     long t = System.nanoTime();
-                    if (convertOnce(client, base, image, format)) {
+                    if (once(client, base, image, format, dialect, key)) {
                         latencies.add(System.nanoTime() - t);
                     } else {
                         failures++;
@@ -68,8 +79,8 @@ public class HttpLoad {
         pool.shutdown();
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("format=%s concurrency=%d completed=%d failed=%d elapsed=%.1fs throughput=%.2f/s "
-                        + "p50=%.0fms p95=%.0fms%n", format, concurrency, sorted.size(), failures, elapsed,
+        System.out.printf("dialect=%s format=%s concurrency=%d completed=%d failed=%d elapsed=%.1fs throughput=%.2f/s "
+                        + "p50=%.0fms p95=%.0fms%n", dialect, format, concurrency, sorted.size(), failures, elapsed,
                 sorted.size() / elapsed, pct(sorted, 50), pct(sorted, 95));
     }
 
@@ -77,20 +88,58 @@ public class HttpLoad {
         return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100)) / 1e6;
     }
 
-    private static boolean convertOnce(HttpClient client, String base, byte[] image, String format) throws Exception {
+    private static boolean once(HttpClient client, String base, byte[] image, String format, String dialect,
+            String key) throws Exception {
+        return switch (dialect) {
+            case "convert" -> convertOnce(client, base, image, format);
+            case "optimize" -> {
+                HttpResponse<byte[]> r = client.send(post(base + "/api/v1/optimize", key, "X-API-Key",
+                        multipart("image", image, "output_format", format, "quality", "10")),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                yield r.statusCode() == 200 && r.body().length > 0;
+            }
+            case "imgcompress" -> {
+                HttpResponse<String> r = client.send(post(base + "/api/tasks/visual/imgcompress", key, "X-API-KEY",
+                        multipart("image_file", image, "format", format, "sync", "1", "return_type", "2")),
+                        HttpResponse.BodyHandlers.ofString());
+                yield r.statusCode() == 200 && r.body().contains("\"state\":1") && r.body().length() > 1000;
+            }
+            default -> throw new IllegalArgumentException("unknown dialect " + dialect);
+        };
+    }
+
+    private record Body(String boundary, byte[] bytes) {
+    }
+
+    /** A multipart body: the file in {@code fileField}, then name/value pairs. */
+    private static Body multipart(String fileField, byte[] image, String... fields) throws java.io.IOException {
         String boundary = "pixmill" + UUID.randomUUID();
         var body = new java.io.ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"output_format\"\r\n\r\n" + format
-                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"width\"\r\n\r\n1000\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"height\"\r\n\r\n1000\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"quality\"\r\n\r\n80\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < fields.length; i += 2) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fields[i] + "\"\r\n\r\n"
+                    + fields[i + 1] + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField
+                + "\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.write(image);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> accepted = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/convert"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        return new Body(boundary, body.toByteArray());
+    }
+
+    private static HttpRequest post(String url, String key, String keyHeader, Body body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "multipart/form-data; boundary=" + body.boundary())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
+        if (key != null) {
+            request.header(keyHeader, key);
+        }
+        return request.build();
+    }
+
+    private static boolean convertOnce(HttpClient client, String base, byte[] image, String format) throws Exception {
+        HttpResponse<String> accepted = client.send(post(base + "/api/v1/convert", null, null,
+                multipart("file", image, "output_format", format, "width", "1000", "height", "1000", "quality", "80")),
+                HttpResponse.BodyHandlers.ofString());
         if (accepted.statusCode() != 202) {
             return false;
         }

@@ -3,7 +3,10 @@
 #   1. engine time per image (12 MP JPEG -> fit 1000x1000 -> WebP q80 / JPEG q80), one thread,
 #      next to vipsthumbnail on the same image with its process start-up subtracted;
 #   2. HTTP end-to-end throughput at concurrency 4 (upload, wait, download) and the service's
-#      peak RSS under that load.
+#      peak RSS under that load;
+#   3. the synchronous dialects at concurrency 4 on a 2 MB photo of 2000x1500 (the optimize
+#      dialect's limits): optimize level 10, and imgcompress sync=1 (smart quality), next to the
+#      asynchronous convert of the same photo.
 # Everything runs on loopback. Usage: bench/run.sh [seconds-per-http-run]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +35,9 @@ vips add "$work/rgb.v" "$work/n.v" "$work/a.v"
 vips cast "$work/a.v" "$work/c.v" uchar
 vips copy "$work/c.v" "$work/photo.jpg[Q=90]"
 echo "input: $(vipsheader "$work/photo.jpg"), $(stat -c %s "$work/photo.jpg") bytes"
+# the same photo within the optimize dialect's 2000x2000, about 2 MB (Q=97 keeps its noise)
+vips thumbnail "$work/photo.jpg" "$work/photo2mb.jpg[Q=97]" 2000
+echo "sync input: $(vipsheader "$work/photo2mb.jpg"), $(stat -c %s "$work/photo2mb.jpg") bytes"
 
 median_ms() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 time_cmd_ms() { # runs "$@" N times, prints the median wall time in ms
@@ -63,7 +69,7 @@ echo "== HTTP end to end, concurrency 4, ${SECONDS_PER_RUN}s per format =="
 QUARKUS_HTTP_PORT=$PORT \
 QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/pixmill_bench \
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/pixmill_bench \
-QUARKUS_LOG_CONSOLE_JSON_ENABLED=false MALLOC_ARENA_MAX=2 \
+QUARKUS_LOG_CONSOLE_JSON_ENABLED=false MALLOC_ARENA_MAX=2 PIXMILL_ADMIN_TOKEN=bench-operator \
   "$JAVA" -Xmx192m -Xms64m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -jar target/quarkus-app/quarkus-run.jar \
   >"$work/service.log" 2>&1 &
 pid=$!
@@ -71,4 +77,13 @@ for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/
 for f in webp jpg; do
   "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo.jpg" "$f" 4 "$SECONDS_PER_RUN"
 done
+key=$(curl -sf -H 'Authorization: Bearer bench-operator' -H 'Content-Type: application/json' \
+  -d '{"name":"bench"}' "http://127.0.0.1:$PORT/api/admin/keys" | sed -E 's/.*"key":"([^"]+)".*/\1/')
+echo "== synchronous dialects, concurrency 4, ${SECONDS_PER_RUN}s each, 2 MB photo =="
+"$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" convert
+"$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" optimize "$key"
+"$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" webp 4 "$SECONDS_PER_RUN" optimize "$key"
+if curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/tasks/visual/imgcompress" | grep -qv 404; then
+  "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" imgcompress "$key"
+fi
 echo "service peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
