@@ -158,9 +158,11 @@ public class ConversionService {
      */
     public Uni<Result> downloadOnce(String token, String kind) {
         return queue.takeDownload(token, kind)
-                .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown, expired or already downloaded"))
+                .onItem().ifNull()
+                .failWith(() -> new NotFoundException("not_found", "unknown, expired or already downloaded"))
                 .chain(taken -> blobs.info(taken.id(), BlobStore.Role.OUTPUT)
-                        .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
+                        .onItem().ifNull()
+                        .failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
                         .map(blob -> {
                             Conversion c = new Conversion();
                             c.id = taken.id();

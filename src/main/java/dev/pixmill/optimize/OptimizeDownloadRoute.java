@@ -22,6 +22,7 @@ public class OptimizeDownloadRoute {
     StreamedDownload sender;
 
     void register(@Observes Router router) {
-        router.get("/api/v1/optimize/download/:id").handler(ctx -> sender.serve(ctx, service.download(ctx.pathParam("id")), true));
+        router.get("/api/v1/optimize/download/:id")
+                .handler(ctx -> sender.serve(ctx, service.download(ctx.pathParam("id")), true));
     }
 }

@@ -30,7 +30,8 @@ record OptimizeOptions(Optional<ImageFormat> output, int level, Integer width, I
         if (present(form.outputFormat)) {
             output = Optional.of(ImageFormat.fromName(form.outputFormat).filter(OUTPUTS::contains)
                     .orElseThrow(() -> new BadRequestException("invalid_parameter",
-                            "output_format must be one of jpg, png, webp, gif, avif; not '" + form.outputFormat + "'")));
+                            "output_format must be one of jpg, png, webp, gif, avif; not '" + form.outputFormat
+                                    + "'")));
         }
         int level = DEFAULT_LEVEL;
         if (present(form.quality)) {

@@ -1,6 +1,7 @@
 package dev.pixmill.optimize;
 
 import dev.pixmill.security.ApiKeyService;
+import dev.pixmill.security.Caller;
 import dev.pixmill.web.ContentDisposition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -41,30 +42,42 @@ public class OptimizeResource {
             headers = { @Header(name = "X-Original-Size"), @Header(name = "X-Optimized-Size"),
                     @Header(name = "X-Savings-Percent", description = "One decimal") },
             content = { @Content(mediaType = "image/*", schema = @Schema(type = SchemaType.STRING, format = "binary")),
-                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OptimizeAnswer.class)) })
-    @APIResponse(responseCode = "400", description = "Missing image, invalid parameter or format, file or image too large",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OptimizeError.class)))
+                    @Content(mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = OptimizeAnswer.class)) })
+    @APIResponse(responseCode = "400",
+            description = "Missing image, invalid parameter or format, corrupt image, file or image too large",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = OptimizeError.class)))
     @APIResponse(responseCode = "401", description = "Missing or invalid API key",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OptimizeError.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = OptimizeError.class)))
     @APIResponse(responseCode = "403", description = "The optimize API is disabled for this key",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OptimizeError.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = OptimizeError.class)))
     @APIResponse(responseCode = "405", description = "Any method but POST",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OptimizeError.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = OptimizeError.class)))
     @APIResponse(responseCode = "500", description = "Optimization failed (or took longer than its deadline)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OptimizeError.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = OptimizeError.class)))
     @APIResponse(responseCode = "503", description = "The engine is busy; retry after Retry-After seconds",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OptimizeError.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = OptimizeError.class)))
     public Uni<Response> optimize(@Context HttpServerRequest request, OptimizeForm form) {
         return keys.identify(request, form.apiKey)
                 .invoke(service::authorize)
                 .chain(caller -> {
                     OptimizeOptions options = OptimizeOptions.parse(form);
-                    return service.optimize(caller, form, options).chain(optimized -> options.json()
-                            ? service.keep(caller, optimized).map(kept -> Response.ok(OptimizeAnswer.of(optimized, kept),
-                                    MediaType.APPLICATION_JSON_TYPE))
-                            : Uni.createFrom().item(image(optimized)));
+                    return service.optimize(caller, form, options)
+                            .chain(optimized -> options.json() ? json(caller, optimized)
+                                    : Uni.createFrom().item(image(optimized)));
                 })
                 .map(Response.ResponseBuilder::build);
+    }
+
+    private Uni<Response.ResponseBuilder> json(Caller caller, OptimizeService.Optimized optimized) {
+        return service.keep(caller, optimized)
+                .map(kept -> Response.ok(OptimizeAnswer.of(optimized, kept), MediaType.APPLICATION_JSON));
     }
 
     private static Response.ResponseBuilder image(OptimizeService.Optimized optimized) {

@@ -81,7 +81,8 @@ public class OptimizeService {
         ImageLimits limits = limits(caller.limits(), false);
         FileUpload upload = form.image;
         if (upload == null) {
-            throw new BadRequestException("missing_file", "the multipart field 'image' with the image file is required");
+            throw new BadRequestException("missing_file",
+                    "the multipart field 'image' with the image file is required");
         }
         if (upload.size() == 0) {
             throw new BadRequestException("empty_file", "the uploaded image is empty");
@@ -118,7 +119,8 @@ public class OptimizeService {
     private Uni<Optimized> run(Caller caller, byte[] bytes, String filename, OptimizeOptions options) {
         ImageFormat sniffed = FormatSniffer.sniff(bytes).filter(OptimizeOptions.INPUTS::contains)
                 .orElseThrow(() -> new BadRequestException("unsupported_format",
-                        "the file is not an image the optimize API reads: JPEG, PNG, WebP, GIF, AVIF, BMP, TIFF or SVG"));
+                        "the file is not an image the optimize API reads: "
+                                + "JPEG, PNG, WebP, GIF, AVIF, BMP, TIFF or SVG"));
         ImageLimits limits = limits(caller.limits(), sniffed == ImageFormat.SVG);
         long started = System.nanoTime();
         return executor.submit(() -> {
@@ -151,7 +153,8 @@ public class OptimizeService {
         }
         int width = Math.min(key.optimizeMaxWidth().orElse(config.maxWidth()), engineLimits.maxWidth());
         int height = Math.min(key.optimizeMaxHeight().orElse(config.maxHeight()), engineLimits.maxHeight());
-        long megapixels = Math.min((long) Math.ceil((double) width * height / 1_000_000), engineLimits.maxMegapixels());
+        long megapixels = Math.min((long) Math.ceil((double) width * height / 1_000_000),
+                engineLimits.maxMegapixels());
         return new ImageLimits(bytes, width, height, Math.max(1, megapixels), true);
     }
 
