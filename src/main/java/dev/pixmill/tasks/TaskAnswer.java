@@ -1,6 +1,7 @@
 package dev.pixmill.tasks;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -8,6 +9,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * "data": ...}}. Errors have the same shape with their HTTP code and {@code data: null}
  * ({@link dev.pixmill.web.Dialect#TASKS}).
  */
+// the data's type is not in the resource signatures (TaskAnswer<?>), and StoredOptions is written by hand
+@RegisterForReflection(targets = { TaskAnswer.class, TaskAnswer.Created.class, TaskView.class,
+        TasksService.StoredOptions.class })
 public record TaskAnswer<T>(int status, String message, T data) {
 
     public static <T> TaskAnswer<T> success(T data) {

@@ -2,6 +2,7 @@ package dev.pixmill.tasks;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -49,8 +50,8 @@ public class TasksResource {
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "503", description = "Busy; retry after Retry-After seconds",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
-    public Uni<TaskAnswer<?>> create(@Context HttpServerRequest request, TaskForm form) {
-        return service.authenticate(request).chain(caller -> service.create(request, caller, form));
+    public Uni<TaskAnswer<?>> create(@Context RoutingContext request, TaskForm form) {
+        return service.authenticate(request.request()).chain(caller -> service.create(request, caller, form));
     }
 
     @POST
@@ -69,8 +70,8 @@ public class TasksResource {
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "503", description = "Busy; retry after Retry-After seconds",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
-    public Uni<TaskAnswer<?>> createFromUrl(@Context HttpServerRequest request, TaskUrlForm form) {
-        return service.authenticate(request).chain(caller -> service.create(request, caller, form));
+    public Uni<TaskAnswer<?>> createFromUrl(@Context RoutingContext request, TaskUrlForm form) {
+        return service.authenticate(request.request()).chain(caller -> service.create(request, caller, form));
     }
 
     @GET

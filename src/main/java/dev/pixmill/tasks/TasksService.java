@@ -21,14 +21,17 @@ import dev.pixmill.security.Caller;
 import dev.pixmill.security.KeySource;
 import dev.pixmill.storage.BlobStore;
 import dev.pixmill.web.PublicUrls;
+import dev.pixmill.web.RequestDeadline;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -48,6 +51,8 @@ public class TasksService {
     /** Inputs the dialect takes (the engine reads more). */
     static final Set<ImageFormat> INPUTS = EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.WEBP,
             ImageFormat.BMP, ImageFormat.TIFF, ImageFormat.GIF);
+    /** A sync answer is sent this long before the request deadline at the latest. */
+    static final Duration DEADLINE_MARGIN = Duration.ofSeconds(2);
     /** Inputs whose longest side is above this cost 2 credits, others 1. */
     static final int ONE_CREDIT_SIDE = 4096;
 
@@ -92,7 +97,7 @@ public class TasksService {
     }
 
     /** A multipart create: the image is the uploaded {@code image_file} or fetched from {@code image_url}. */
-    public Uni<TaskAnswer<?>> create(HttpServerRequest request, Caller caller, TaskForm form) {
+    public Uni<TaskAnswer<?>> create(RoutingContext request, Caller caller, TaskForm form) {
         FileUpload upload = form.imageFile;
         // a browser form with no file chosen still sends the part, empty and without a name
         boolean hasFile = upload != null && !(upload.size() == 0 && (upload.fileName() == null || upload.fileName().isEmpty()));
@@ -100,7 +105,7 @@ public class TasksService {
     }
 
     /** A URL-encoded create: such a body carries no file, so the image comes from {@code image_url}. */
-    public Uni<TaskAnswer<?>> create(HttpServerRequest request, Caller caller, TaskUrlForm form) {
+    public Uni<TaskAnswer<?>> create(RoutingContext request, Caller caller, TaskUrlForm form) {
         if (TaskRequest.present(form.imageFile)) {
             throw new BadRequestException("invalid_parameter",
                     "image_file must be uploaded as a file in a multipart/form-data body");
@@ -120,7 +125,7 @@ public class TasksService {
                 .map(TaskAnswer::success);
     }
 
-    private Uni<TaskAnswer<?>> create(HttpServerRequest request, Caller caller, TaskFields fields, FileUpload upload) {
+    private Uni<TaskAnswer<?>> create(RoutingContext request, Caller caller, TaskFields fields, FileUpload upload) {
         Context context = Objects.requireNonNull(io.vertx.core.Vertx.currentContext(), "create runs on a Vert.x context");
         String url = fields.imageUrl();
         boolean hasUrl = TaskRequest.present(url);
@@ -136,7 +141,8 @@ public class TasksService {
             if (!task.sync()) {
                 return Uni.createFrom().item(TaskAnswer.success(new TaskAnswer.Created(c.id.toString())));
             }
-            return awaitEnd(context, c.id, caller.owner()).chain(done -> view(request, done)).map(TaskAnswer::success);
+            return awaitEnd(context, c.id, caller.owner(), syncWait(request))
+                    .chain(done -> view(request.request(), done)).map(TaskAnswer::success);
         });
     }
 
@@ -185,14 +191,22 @@ public class TasksService {
      * The task's state once it has ended, or after the sync wait the state it is in then. Changes
      * come from whichever replica runs it ({@link ConversionService#watch}).
      */
-    private Uni<Conversion> awaitEnd(Context context, UUID id, String owner) {
+    private Uni<Conversion> awaitEnd(Context context, UUID id, String owner, Duration wait) {
         AtomicReference<Conversion> latest = new AtomicReference<>();
         return conversions.watch(id, owner)
                 .invoke(latest::set)
                 .collect().last()
-                .ifNoItem().after(config.syncWait()).recoverWithItem(latest::get)
+                .ifNoItem().after(wait).recoverWithItem(latest::get)
                 .emitOn(runOn(context))
                 .chain(c -> c != null ? Uni.createFrom().item(c) : conversions.status(id, owner));
+    }
+
+    /** The configured wait, shortened so that the answer comes before the request deadline (an upload may have been slow). */
+    private Duration syncWait(RoutingContext request) {
+        Duration wait = config.syncWait();
+        Duration left = RequestDeadline.remaining(request).map(d -> d.minus(DEADLINE_MARGIN)).orElse(wait);
+        Duration bounded = left.compareTo(wait) < 0 ? left : wait;
+        return bounded.isNegative() || bounded.isZero() ? Duration.ofMillis(1) : bounded;
     }
 
     private Uni<TaskView> view(HttpServerRequest request, Conversion c) {
