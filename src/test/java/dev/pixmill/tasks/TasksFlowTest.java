@@ -323,6 +323,14 @@ class TasksFlowTest {
         assertThat(credits(conversion)).as("other kinds are not charged per image").isNull();
     }
 
+    @Test
+    void theOpenApiDocumentDescribesTheDialect() {
+        JsonPath api = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        assertThat(api.getMap("paths.'" + PATH + "'.post.requestBody.content"))
+                .containsKeys("multipart/form-data", "application/x-www-form-urlencoded");
+        assertThat(api.getMap("paths.'" + PATH + "/{task_id}'.get.responses")).containsKeys("200", "401", "404");
+    }
+
     // --- helpers -----------------------------------------------------------------------------
 
     private void assertFormat(byte[] input, String type, String format, ImageFormat expected) {
