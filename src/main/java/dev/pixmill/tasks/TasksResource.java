@@ -50,8 +50,8 @@ public class TasksResource {
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "503", description = "Busy; retry after Retry-After seconds",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
-    public Uni<TaskAnswer<?>> create(@Context RoutingContext request, TaskForm form) {
-        return service.authenticate(request.request()).chain(caller -> service.create(request, caller, form));
+    public Uni<TaskAnswer<?>> create(@Context RoutingContext routing, TaskForm form) {
+        return service.authenticate(routing.request()).chain(caller -> service.create(routing, caller, form));
     }
 
     @POST
@@ -70,8 +70,8 @@ public class TasksResource {
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "503", description = "Busy; retry after Retry-After seconds",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
-    public Uni<TaskAnswer<?>> createFromUrl(@Context RoutingContext request, TaskUrlForm form) {
-        return service.authenticate(request.request()).chain(caller -> service.create(request, caller, form));
+    public Uni<TaskAnswer<?>> createFromUrl(@Context RoutingContext routing, TaskUrlForm form) {
+        return service.authenticate(routing.request()).chain(caller -> service.create(routing, caller, form));
     }
 
     @GET

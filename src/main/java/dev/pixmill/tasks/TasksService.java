@@ -97,20 +97,21 @@ public class TasksService {
     }
 
     /** A multipart create: the image is the uploaded {@code image_file} or fetched from {@code image_url}. */
-    public Uni<TaskAnswer<?>> create(RoutingContext request, Caller caller, TaskForm form) {
+    public Uni<TaskAnswer<?>> create(RoutingContext routing, Caller caller, TaskForm form) {
         FileUpload upload = form.imageFile;
         // a browser form with no file chosen still sends the part, empty and without a name
-        boolean hasFile = upload != null && !(upload.size() == 0 && (upload.fileName() == null || upload.fileName().isEmpty()));
-        return create(request, caller, form, hasFile ? upload : null);
+        boolean hasFile = upload != null
+                && !(upload.size() == 0 && (upload.fileName() == null || upload.fileName().isEmpty()));
+        return create(routing, caller, form, hasFile ? upload : null);
     }
 
     /** A URL-encoded create: such a body carries no file, so the image comes from {@code image_url}. */
-    public Uni<TaskAnswer<?>> create(RoutingContext request, Caller caller, TaskUrlForm form) {
+    public Uni<TaskAnswer<?>> create(RoutingContext routing, Caller caller, TaskUrlForm form) {
         if (TaskRequest.present(form.imageFile)) {
             throw new BadRequestException("invalid_parameter",
                     "image_file must be uploaded as a file in a multipart/form-data body");
         }
-        return create(request, caller, form, null);
+        return create(routing, caller, form, null);
     }
 
     public Uni<TaskAnswer<?>> get(HttpServerRequest request, Caller caller, String taskId) {
@@ -125,7 +126,7 @@ public class TasksService {
                 .map(TaskAnswer::success);
     }
 
-    private Uni<TaskAnswer<?>> create(RoutingContext request, Caller caller, TaskFields fields, FileUpload upload) {
+    private Uni<TaskAnswer<?>> create(RoutingContext routing, Caller caller, TaskFields fields, FileUpload upload) {
         Context context = Objects.requireNonNull(io.vertx.core.Vertx.currentContext(), "create runs on a Vert.x context");
         String url = fields.imageUrl();
         boolean hasUrl = TaskRequest.present(url);
@@ -141,8 +142,8 @@ public class TasksService {
             if (!task.sync()) {
                 return Uni.createFrom().item(TaskAnswer.success(new TaskAnswer.Created(c.id.toString())));
             }
-            return awaitEnd(context, c.id, caller.owner(), syncWait(request))
-                    .chain(done -> view(request.request(), done)).map(TaskAnswer::success);
+            return awaitEnd(context, c.id, caller.owner(), syncWait(routing))
+                    .chain(done -> view(routing.request(), done)).map(TaskAnswer::success);
         });
     }
 
@@ -202,9 +203,9 @@ public class TasksService {
     }
 
     /** The configured wait, shortened so that the answer comes before the request deadline (an upload may have been slow). */
-    private Duration syncWait(RoutingContext request) {
+    private Duration syncWait(RoutingContext routing) {
         Duration wait = config.syncWait();
-        Duration left = RequestDeadline.remaining(request).map(d -> d.minus(DEADLINE_MARGIN)).orElse(wait);
+        Duration left = RequestDeadline.remaining(routing).map(d -> d.minus(DEADLINE_MARGIN)).orElse(wait);
         Duration bounded = left.compareTo(wait) < 0 ? left : wait;
         return bounded.isNegative() || bounded.isZero() ? Duration.ofMillis(1) : bounded;
     }

@@ -251,6 +251,9 @@ class TasksFlowTest {
                 .body("status", equalTo(400)).body("data", nullValue());
         upload(key, "a.png", png, "image/png").multiPart("image_url", "http://example.com/a.png").post(PATH)
                 .then().statusCode(400).body("status", equalTo(400)).body("message", matchesPattern(".*not both.*"));
+        // a text part named image_file is taken as the file's bytes: here not an image
+        given().header("X-API-KEY", key).multiPart("image_file", "abc").post(PATH).then().statusCode(415)
+                .body("status", equalTo(415));
         given().header("X-API-KEY", key).contentType("application/x-www-form-urlencoded").formParam("sync", "0")
                 .post(PATH).then().statusCode(400).body("status", equalTo(400));
         given().header("X-API-KEY", key).contentType("application/x-www-form-urlencoded")
