@@ -61,7 +61,7 @@ public class ImageEngine {
     public ImageInfo probe(byte[] input, ImageLimits limits) {
         try (PipelineContext ctx = new PipelineContext(input, null, limits, PROBE_TIMEOUT, vector, null)) {
             run(probePipeline, ctx);
-            return new ImageInfo(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.headerPages);
+            return new ImageInfo(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.headerPages, ctx.headerAlpha);
         }
     }
 

@@ -54,8 +54,16 @@ public class Conversion extends PanacheEntityBase {
     public int attempts;
     @Column(name = "created_at")
     public Instant createdAt;
+    /** When a replica first started it; null while it waits. */
+    @Column(name = "started_at")
+    public Instant startedAt;
     @Column(name = "completed_at")
     public Instant completedAt;
     @Column(name = "expires_at")
     public Instant expiresAt;
+    /** Its cost in credits, recorded when queued; null for kinds not charged per image. */
+    public Integer credits;
+    /** JSON options of the dialect that submitted it, read back only by that dialect. */
+    @Column(name = "dialect_options")
+    public String dialectOptions;
 }

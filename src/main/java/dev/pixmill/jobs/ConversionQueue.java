@@ -34,9 +34,12 @@ public class ConversionQueue {
     public static final String WORK_CHANNEL = "pixmill_work";
     public static final String STATUS_CHANNEL = "pixmill_status";
 
-    /** A new conversion with its input, as a dialect submits it. */
+    /**
+     * A new conversion with its input, as a dialect submits it. {@code credits} (its cost) and
+     * {@code dialectOptions} (JSON the submitting dialect reads back when it answers) may be null.
+     */
     public record NewConversion(UUID id, String owner, String kind, ConversionParams params, String inputFilename,
-            ImageInfo input, byte[] inputBytes) {
+            ImageInfo input, byte[] inputBytes, Integer credits, String dialectOptions) {
     }
 
     /** A conversion this replica now holds; {@code lease} proves it in every later update. */
@@ -58,11 +61,11 @@ public class ConversionQueue {
     public Uni<Void> enqueue(NewConversion c) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         insert into conversions (id, owner, kind, status, params, input_filename, input_format,
-                            input_size, input_width, input_height, output_format)
-                        values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)""")
+                            input_size, input_width, input_height, output_format, credits, dialect_options)
+                        values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
                 .execute(Tuple.from(new Object[] { c.id(), c.owner(), c.kind(), write(c.params()), c.inputFilename(),
                         c.input().format().extension(), (long) c.inputBytes().length, c.input().width(),
-                        c.input().height(), c.params().output().extension() }))
+                        c.input().height(), c.params().output().extension(), c.credits(), c.dialectOptions() }))
                 .chain(() -> blobs.put(tx, c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes()))
                 .chain(() -> notify(tx, WORK_CHANNEL, c.id())));
     }

@@ -64,11 +64,24 @@ public class ConversionService {
     JobsConfig config;
 
     /**
+     * What a dialect queues for an input once it knows what the input is: the engine's parameters,
+     * the cost in credits and the dialect's own options (both may be null).
+     */
+    public record Plan(ConversionParams params, Integer credits, String dialectOptions) {
+    }
+
+    /**
      * Queues one conversion. {@code params} may depend on what the input turned out to be (e.g.
      * "keep the input format"), so it is computed after the probe.
      */
     public Uni<Conversion> submit(String owner, String kind, byte[] input, String filename, ImageLimits limits,
             Function<ImageInfo, ConversionParams> params) {
+        return submitPlanned(owner, kind, input, filename, limits, info -> new Plan(params.apply(info), null, null));
+    }
+
+    /** As {@link #submit}, for dialects that also record a cost or options of their own; may throw to refuse. */
+    public Uni<Conversion> submitPlanned(String owner, String kind, byte[] input, String filename, ImageLimits limits,
+            Function<ImageInfo, Plan> plan) {
         return queue.countPending()
                 .invoke(pending -> {
                     if (pending >= config.maxPending()) {
@@ -77,9 +90,9 @@ public class ConversionService {
                 })
                 .chain(() -> executor.submit(() -> engine.probe(input, limits)))
                 .chain(info -> {
-                    ConversionParams p = params.apply(info);
-                    var conversion = new ConversionQueue.NewConversion(UUID.randomUUID(), owner, kind, p,
-                            boundedFilename(filename), info, input);
+                    Plan p = plan.apply(info);
+                    var conversion = new ConversionQueue.NewConversion(UUID.randomUUID(), owner, kind, p.params(),
+                            boundedFilename(filename), info, input, p.credits(), p.dialectOptions());
                     return queue.enqueue(conversion).replaceWith(pendingView(conversion));
                 })
                 .invoke(worker::pump);
@@ -244,6 +257,8 @@ public class ConversionService {
         view.inputFormat = c.input().format().extension();
         view.inputSize = c.inputBytes().length;
         view.outputFormat = c.params().output().extension();
+        view.credits = c.credits();
+        view.dialectOptions = c.dialectOptions();
         return view;
     }
 }

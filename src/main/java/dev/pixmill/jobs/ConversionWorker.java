@@ -78,6 +78,10 @@ public class ConversionWorker {
     private long renewTimer = -1;
 
     void start(@Observes @Priority(100) StartupEvent event) {
+        if (!config.workerEnabled()) {
+            LOG.info("conversion worker disabled (pixmill.jobs.worker-enabled=false): this replica runs no conversions");
+            return;
+        }
         accepting = true;
         events.onWorkAvailable(this::pump);
         executor.onRequestWorkDone(() -> {

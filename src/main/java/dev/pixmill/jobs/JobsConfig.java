@@ -12,6 +12,13 @@ import java.util.Optional;
 @ConfigMapping(prefix = "pixmill.jobs")
 public interface JobsConfig {
 
+    /**
+     * false: this replica serves requests and queues work but never claims any (an API-only
+     * replica; other replicas run the conversions).
+     */
+    @WithDefault("true")
+    boolean workerEnabled();
+
     /** How long a claim is valid without renewal; a replica that dies loses its claims after this. */
     @WithDefault("2M")
     Duration lease();

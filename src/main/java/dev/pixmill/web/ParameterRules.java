@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Rules the parameters of every endpoint obey, checked once Quarkus REST has read the form.
  * <p>
- * One value per parameter: a query parameter or form field given twice is a 400
+ * One value per parameter: a query parameter or form field (multipart or URL-encoded) given twice is a 400
  * {@code duplicate_parameter} naming it, rather than one of the values silently winning (JSON
  * bodies get the same rule from {@link StrictJson}). The one repeated field is the batch's
  * {@code files}.
@@ -41,10 +41,12 @@ public class ParameterRules {
     public void check(ResteasyReactiveContainerRequestContext context) {
         context.getUriInfo().getQueryParameters().forEach((name, values) -> once(name, values.size()));
         MediaType type = context.getMediaType();
-        if (type == null || !type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE)) {
+        boolean multipart = type != null && type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE);
+        boolean urlEncoded = type != null && type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
+        if (!multipart && !urlEncoded) {
             return;
         }
-        if (parameter(type, "boundary") == null) {
+        if (multipart && parameter(type, "boundary") == null) {
             throw new BadRequestException("invalid_multipart", "the Content-Type multipart/form-data needs a boundary parameter");
         }
         FormData form = ((ResteasyReactiveRequestContext) context.getServerRequestContext()).getFormData();
@@ -52,13 +54,15 @@ public class ParameterRules {
             return;
         }
         for (String name : form) {
-            if (name == null || name.isEmpty()) {
+            if (multipart && (name == null || name.isEmpty())) {
                 throw new BadRequestException("invalid_multipart",
                         "every part needs a Content-Disposition: form-data header with a name");
             }
             once(name, form.get(name).size());
             for (FormValue value : form.get(name)) {
-                checkHeaders(name, value.getHeaders());
+                if (multipart) {
+                    checkHeaders(name, value.getHeaders());
+                }
                 if (!value.isFileItem() && value.getValue() != null && value.getValue().indexOf('\uFFFD') >= 0) {
                     throw new BadRequestException("invalid_parameter", "the field '" + name + "' is not valid UTF-8");
                 }

@@ -19,6 +19,8 @@ import org.jboss.logging.Logger;
 public class RequestDeadline {
 
     private static final Logger LOG = Logger.getLogger(RequestDeadline.class);
+    /** Where the request's deadline (System.nanoTime) is kept in its routing context. */
+    private static final String DEADLINE = "pixmill.request-deadline";
 
     @Inject
     HttpConfig config;
@@ -32,6 +34,7 @@ public class RequestDeadline {
                 "the request did not get its answer within " + config.requestTimeout().toSeconds() + " s");
         ErrorResponse answer = new ErrorResponse(late.status(), late.code(), late.getMessage());
         router.route().order(UnreadBodyGuard.ORDER - 1).handler(ctx -> {
+            ctx.put(DEADLINE, System.nanoTime() + millis * 1_000_000L);
             long timer = ctx.vertx().setTimer(millis, id -> {
                 if (!ctx.response().headWritten() && !ctx.response().closed()) {
                     LOG.warnf("%s %s: no answer within %d ms", ctx.request().method(), ctx.request().path(), millis);
@@ -42,5 +45,12 @@ public class RequestDeadline {
             ctx.addEndHandler(v -> ctx.vertx().cancelTimer(timer));
             ctx.next();
         });
+    }
+
+    /** Time left before the request is answered with 503 request_timeout; empty outside a request. */
+    public static java.util.Optional<java.time.Duration> remaining(io.vertx.ext.web.RoutingContext ctx) {
+        Long deadline = ctx == null ? null : ctx.get(DEADLINE);
+        return deadline == null ? java.util.Optional.empty()
+                : java.util.Optional.of(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 }

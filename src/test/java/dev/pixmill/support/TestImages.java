@@ -50,6 +50,30 @@ public final class TestImages {
     }
 
     /**
+     * A 32-bit BMP with an alpha mask (BITMAPV4HEADER, BI_BITFIELDS), which the JDK's BMP writer
+     * cannot write: bottom-up rows of B, G, R, A.
+     */
+    public static byte[] bmpWithAlpha(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int pixels = 14 + 108;
+        int size = pixels + w * h * 4;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(size).putInt(0).putInt(pixels);
+        b.putInt(108).putInt(w).putInt(h).putShort((short) 1).putShort((short) 32).putInt(3) // BI_BITFIELDS
+                .putInt(w * h * 4).putInt(2835).putInt(2835).putInt(0).putInt(0);
+        b.putInt(0x00FF0000).putInt(0x0000FF00).putInt(0x000000FF).putInt(0xFF000000); // R, G, B, A masks
+        b.putInt(0x73524742); // 'sRGB'
+        b.put(new byte[36 + 12]); // endpoints and gamma, unused for sRGB
+        for (int y = h - 1; y >= 0; y--) {
+            for (int x = 0; x < w; x++) {
+                b.putInt(image.getRGB(x, y)); // ARGB as a little-endian int is B, G, R, A
+            }
+        }
+        return b.array();
+    }
+
+    /**
      * A pixel bomb: a well-formed PNG (signature, IHDR, a tiny IDAT, IEND, correct CRCs) whose
      * header claims the given size. Decoding it would need width*height*3 bytes.
      */

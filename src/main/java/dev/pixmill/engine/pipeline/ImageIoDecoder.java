@@ -22,8 +22,8 @@ final class ImageIoDecoder {
         ImageIO.scanForPlugins();
     }
 
-    /** Header facts of the chosen entry. */
-    record Header(int index, int width, int height) {
+    /** Header facts of the chosen entry; {@code alpha} as {@link #decode} will decode it. */
+    record Header(int index, int width, int height, boolean alpha) {
     }
 
     /** Decoded pixels: uchar, interleaved, 3 (RGB) or 4 (RGBA) bands. */
@@ -98,7 +98,17 @@ final class ImageIoDecoder {
         if (bw <= 0 || bh <= 0) {
             throw new IOException("empty image");
         }
-        return new Header(best, bw, bh);
+        return new Header(best, bw, bh, declaresAlpha(reader, best));
+    }
+
+    /** The colour model the reader will decode with, from the header (no pixel is read). */
+    private static boolean declaresAlpha(ImageReader reader, int index) throws IOException {
+        javax.imageio.ImageTypeSpecifier raw = reader.getRawImageType(index);
+        if (raw == null) {
+            Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(index);
+            raw = types.hasNext() ? types.next() : null;
+        }
+        return raw != null && raw.getColorModel().hasAlpha();
     }
 
     private static Pixels toPixels(BufferedImage img) {

@@ -41,6 +41,8 @@ public final class PipelineContext implements AutoCloseable {
     public int headerWidth;
     public int headerHeight;
     public int headerPages = 1;
+    /** Whether the header declares an alpha band. */
+    public boolean headerAlpha;
     public boolean animated;
     public byte[] output;
     public int outWidth;

@@ -97,6 +97,7 @@ public final class Steps {
                 ctx.headerWidth = h.width();
                 ctx.headerHeight = h.height();
                 ctx.headerPages = 1;
+                ctx.headerAlpha = h.alpha();
             } else {
                 MemorySegment img = MemorySegment.NULL;
                 try {
@@ -104,6 +105,7 @@ public final class Steps {
                     ctx.headerWidth = Vips.width(img);
                     ctx.headerHeight = Vips.pageHeight(img);
                     ctx.headerPages = Math.max(1, Vips.nPages(img));
+                    ctx.headerAlpha = Vips.hasAlpha(img);
                 } catch (VipsException e) {
                     LOG.debugf("header of %s input unreadable: %s", ctx.format, e.getMessage());
                     throw new InvalidImageException("invalid_image",
