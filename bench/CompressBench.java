@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  *   target size: encodes and milliseconds per search on each photo at full size.
  * SSIM is Pixmill's own metric (luma, 11x11 Gaussian) against a lossless PNG of the resized image.
  *
- * usage: java -cp <app classpath> CompressBench.java PHOTO_DIR GRAPHICS_DIR [BOX] [TARGET_KB]
+ * usage: java -cp <app classpath> CompressBench.java PHOTO_DIR GRAPHICS_DIR [BOX] [TARGET_KB] [PARTS]
+ *   PARTS: comma-separated subset of jpg,webp,graphics,target (all by default)
  */
 public class CompressBench {
 
@@ -36,18 +37,25 @@ public class CompressBench {
         int targetKb = args.length > 3 ? Integer.parseInt(args[3]) : 300;
         List<Path> photos = files(Path.of(args[0]));
         List<Path> graphics = files(Path.of(args[1]));
+        List<String> parts = List.of((args.length > 4 ? args[4] : "jpg,webp,graphics,target").split(","));
         for (ImageFormat f : List.of(ImageFormat.JPEG, ImageFormat.WEBP)) {
-            photos(photos, f, box);
+            if (parts.contains(f.extension())) {
+                photos(photos, f, box);
+            }
         }
-        graphics(graphics, box);
-        targets(photos, targetKb);
+        if (parts.contains("graphics")) {
+            graphics(graphics, box);
+        }
+        if (parts.contains("target")) {
+            targets(photos, targetKb);
+        }
     }
 
     static void photos(List<Path> photos, ImageFormat format, int box) throws Exception {
         System.out.printf("== photos -> %s, fit %dx%d: bytes and SSIM against q80 ==%n", format.extension(), box, box);
-        System.out.printf("%-28s %9s %6s | %9s %6s %5s %6s | %9s %6s %5s %6s%n", "image", "q80", "ssim",
-                "level10", "ssim", "x", "ms", "smart-med", "ssim", "x", "ms");
-        double sumL = 0, sumS = 0, dL = 0, dS = 0, worstL = 0, worstS = 0;
+        System.out.printf("%-28s %9s %6s | %9s %6s %5s %6s %3s | %9s %6s %5s %6s %3s%n", "image", "q80", "ssim",
+                "level10", "ssim", "x", "ms", "enc", "smart-med", "ssim", "x", "ms", "enc");
+        double sumL = 0, sumS = 0, dL = 0, dS = 0, worstL = 0, worstS = 0, msL = 0, encL = 0;
         for (Path p : photos) {
             byte[] in = Files.readAllBytes(p);
             byte[] ref = run(in, ImageFormat.PNG, box, null).bytes();
@@ -62,13 +70,15 @@ public class CompressBench {
             double rm = (double) med.bytes().length / q80.bytes().length;
             sumL += rl; sumS += rm; dL += s80 - sl; dS += s80 - sm;
             worstL = Math.max(worstL, s80 - sl); worstS = Math.max(worstS, s80 - sm);
-            System.out.printf("%-28s %9d %6.4f | %9d %6.4f %5.2f %6.0f | %9d %6.4f %5.2f %6.0f%n", name(p),
-                    q80.bytes().length, s80, l10.bytes().length, sl, rl, (t1 - t0) / 1e6, med.bytes().length, sm, rm,
-                    (t2 - t1) / 1e6);
+            msL += (t1 - t0) / 1e6; encL += l10.report().encodes();
+            System.out.printf("%-28s %9d %6.4f | %9d %6.4f %5.2f %6.0f %3d | %9d %6.4f %5.2f %6.0f %3d%n", name(p),
+                    q80.bytes().length, s80, l10.bytes().length, sl, rl, (t1 - t0) / 1e6, l10.report().encodes(),
+                    med.bytes().length, sm, rm, (t2 - t1) / 1e6, med.report().encodes());
         }
         int n = photos.size();
-        System.out.printf(Locale.ROOT, "mean: level10 %.2fx q80 bytes, SSIM %.4f below (worst %.4f); "
-                + "smart-medium %.2fx, SSIM %.4f below (worst %.4f)%n%n", sumL / n, dL / n, worstL, sumS / n, dS / n, worstS);
+        System.out.printf(Locale.ROOT, "mean: level10 %.3fx q80 bytes, SSIM %.4f below (worst %.4f), %.0f ms, %.1f encodes; "
+                + "smart-medium %.3fx, SSIM %.4f below (worst %.4f)%n%n", sumL / n, dL / n, worstL, msL / n, encL / n,
+                sumS / n, dS / n, worstS);
     }
 
     static void graphics(List<Path> graphics, int box) throws Exception {
