@@ -259,8 +259,9 @@ public final class Compressor implements AutoCloseable {
         if (found > 0) {
             passing.add(finished(base.withQuality(found), probes.get(found), target));
         }
-        // the plain encode competes where it is another saver setting (WebP's default preset); a JPEG
-        // anchor is 4:2:0, which levels below 5 do not allow, and otherwise one of the probes' qualities
+        // a passing plain encode competes: for WebP it is another saver setting (the default preset),
+        // sometimes smaller; a JPEG anchor is a 4:2:0 draft, which levels below 5 do not allow and
+        // which a passing probe of the same family already beats
         if (anchor.ssim >= target && (output != ImageFormat.JPEG || subsample) && (passing.isEmpty() || !anchor.draft)) {
             passing.add(finished(Encoding.plain(output, 80), anchor, target));
         }
