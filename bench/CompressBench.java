@@ -7,6 +7,7 @@ import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.engine.compress.Luma;
 import dev.pixmill.engine.compress.Ssim;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +23,11 @@ import java.util.stream.Stream;
  *   graphics: PNG level 10 against libvips' default PNG save of the same image;
  *   target size: encodes and milliseconds per search on each photo at full size.
  * SSIM is Pixmill's own metric (luma, 11x11 Gaussian) against a lossless PNG of the resized image.
+ * Times are wall ms and, in brackets, the process's CPU ms (steadier on a shared machine; it
+ * includes libvips' worker thread, and the JIT and GC).
  *
- * usage: java -cp <app classpath> CompressBench.java PHOTO_DIR GRAPHICS_DIR [BOX] [TARGET_KB]
+ * usage: java -cp <app classpath> CompressBench.java PHOTO_DIR GRAPHICS_DIR [BOX] [TARGET_KB] [PARTS]
+ *   PARTS: comma-separated subset of jpg,webp,graphics,target (all by default)
  */
 public class CompressBench {
 
@@ -36,25 +40,35 @@ public class CompressBench {
         int targetKb = args.length > 3 ? Integer.parseInt(args[3]) : 300;
         List<Path> photos = files(Path.of(args[0]));
         List<Path> graphics = files(Path.of(args[1]));
+        List<String> parts = List.of((args.length > 4 ? args[4] : "jpg,webp,graphics,target").split(","));
         for (ImageFormat f : List.of(ImageFormat.JPEG, ImageFormat.WEBP)) {
-            photos(photos, f, box);
+            if (parts.contains(f.extension())) {
+                photos(photos, f, box);
+            }
         }
-        graphics(graphics, box);
-        targets(photos, targetKb);
+        if (parts.contains("graphics")) {
+            graphics(graphics, box);
+        }
+        if (parts.contains("target")) {
+            targets(photos, targetKb);
+        }
     }
 
     static void photos(List<Path> photos, ImageFormat format, int box) throws Exception {
         System.out.printf("== photos -> %s, fit %dx%d: bytes and SSIM against q80 ==%n", format.extension(), box, box);
-        System.out.printf("%-28s %9s %6s | %9s %6s %5s %6s | %9s %6s %5s %6s%n", "image", "q80", "ssim",
-                "level10", "ssim", "x", "ms", "smart-med", "ssim", "x", "ms");
-        double sumL = 0, sumS = 0, dL = 0, dS = 0, worstL = 0, worstS = 0;
+        System.out.printf("%-28s %9s %6s | %9s %6s %5s %14s %3s | %9s %6s %5s %6s %3s%n", "image", "q80", "ssim",
+                "level10", "ssim", "x", "ms [cpu]", "enc", "smart-med", "ssim", "x", "ms", "enc");
+        run(Files.readAllBytes(photos.get(0)), format, box, Compression.level(10)); // warm-up: JIT, libvips
+        double sumL = 0, sumS = 0, dL = 0, dS = 0, worstL = 0, worstS = 0, msL = 0, cpuL = 0, encL = 0;
         for (Path p : photos) {
             byte[] in = Files.readAllBytes(p);
             byte[] ref = run(in, ImageFormat.PNG, box, null).bytes();
             EngineResult q80 = run(in, format, box, null);
             long t0 = System.nanoTime();
+            long c0 = cpuNanos();
             EngineResult l10 = run(in, format, box, Compression.level(10));
             long t1 = System.nanoTime();
+            double cpu = (cpuNanos() - c0) / 1e6;
             EngineResult med = run(in, format, box, Compression.smart(Compression.Smart.MEDIUM));
             long t2 = System.nanoTime();
             double s80 = ssim(ref, q80.bytes()), sl = ssim(ref, l10.bytes()), sm = ssim(ref, med.bytes());
@@ -62,13 +76,15 @@ public class CompressBench {
             double rm = (double) med.bytes().length / q80.bytes().length;
             sumL += rl; sumS += rm; dL += s80 - sl; dS += s80 - sm;
             worstL = Math.max(worstL, s80 - sl); worstS = Math.max(worstS, s80 - sm);
-            System.out.printf("%-28s %9d %6.4f | %9d %6.4f %5.2f %6.0f | %9d %6.4f %5.2f %6.0f%n", name(p),
-                    q80.bytes().length, s80, l10.bytes().length, sl, rl, (t1 - t0) / 1e6, med.bytes().length, sm, rm,
-                    (t2 - t1) / 1e6);
+            msL += (t1 - t0) / 1e6; cpuL += cpu; encL += l10.report().encodes();
+            System.out.printf("%-28s %9d %6.4f | %9d %6.4f %5.2f %6.0f [%5.0f] %3d | %9d %6.4f %5.2f %6.0f %3d%n", name(p),
+                    q80.bytes().length, s80, l10.bytes().length, sl, rl, (t1 - t0) / 1e6, cpu, l10.report().encodes(),
+                    med.bytes().length, sm, rm, (t2 - t1) / 1e6, med.report().encodes());
         }
         int n = photos.size();
-        System.out.printf(Locale.ROOT, "mean: level10 %.2fx q80 bytes, SSIM %.4f below (worst %.4f); "
-                + "smart-medium %.2fx, SSIM %.4f below (worst %.4f)%n%n", sumL / n, dL / n, worstL, sumS / n, dS / n, worstS);
+        System.out.printf(Locale.ROOT, "mean: level10 %.3fx q80 bytes, SSIM %.4f below (worst %.4f), %.0f ms [cpu %.0f], %.1f encodes; "
+                + "smart-medium %.3fx, SSIM %.4f below (worst %.4f)%n%n", sumL / n, dL / n, worstL, msL / n, cpuL / n, encL / n,
+                sumS / n, dS / n, worstS);
     }
 
     static void graphics(List<Path> graphics, int box) throws Exception {
@@ -104,6 +120,10 @@ public class CompressBench {
                     r.width(), r.height(), r.bytes().length, 100.0 * r.bytes().length / (kb * 1024L),
                     r.report().encodes(), (t1 - t0) / 1e6, r.report().pass());
         }
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static EngineResult run(byte[] in, ImageFormat f, Integer box, Compression c) {

@@ -10,7 +10,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -233,54 +235,58 @@ public final class Compressor implements AutoCloseable {
         double of(double d80);
     }
 
+    /** Lowest quality of the lossy searches: below it a photo shows blocks that luma SSIM underrates. */
+    static final int LOSSY_MIN_QUALITY = 30;
+
     /**
-     * The lowest quality whose SSIM stays within {@code distance} of 1: one anchor encode at q80,
-     * then a binary search on the side of it where the target lies.
+     * The lowest quality whose SSIM stays within {@code distance} of 1. The anchor is the plain q80
+     * encode (what a conversion at q80 gives), so a level-10 result is within its margin of that
+     * SSIM for every image; a secant search from it ({@link QualitySearch}) then finds the quality.
      */
     private Optional<Candidate> lossy(Distance distance, boolean subsample) {
         if (output == ImageFormat.PNG || output == ImageFormat.GIF) {
             return Optional.empty();
         }
-        boolean jpeg = output == ImageFormat.JPEG;
-        Encoding base = Encoding.lossy(output, 80, !jpeg || subsample);
-        Candidate anchor = measured(encode(Encoding.lossy(output, 80, true).asDraft()));
+        Encoding base = Encoding.lossy(output, 80, output != ImageFormat.JPEG || subsample);
+        Candidate anchor = measured(encode(Encoding.plain(output, 80).asDraft()));
         double target = 1 - distance.of(1 - anchor.ssim);
         int budget = output == ImageFormat.AVIF || output == ImageFormat.HEIC ? 3 : 6;
-        boolean anchorUsable = !jpeg || subsample;
-        if (target <= anchor.ssim) {
-            Candidate found = lowestPassing(base, 30, 79, target, budget);
-            return Optional.of(found != null ? found : anchorUsable ? anchor : measured(encode(base)));
+        Map<Integer, Candidate> probes = new HashMap<>();
+        QualitySearch.Probe probe = q -> probes.computeIfAbsent(q, k -> measured(encode(base.withQuality(k).asDraft()))).ssim;
+        int found = QualitySearch.lowestPassing(probe, target, LOSSY_MIN_QUALITY, MAX_QUALITY, 80, anchor.ssim, budget)
+                .quality();
+        List<Candidate> passing = new ArrayList<>();
+        if (found > 0) {
+            passing.add(finished(base.withQuality(found), probes.get(found), target));
         }
-        return Optional.ofNullable(lowestPassing(base, 81, MAX_QUALITY, target, budget));
+        // a passing plain encode competes: for WebP it is another saver setting (the default preset),
+        // sometimes smaller; a JPEG anchor is a 4:2:0 draft, which levels below 5 do not allow and
+        // which a passing probe of the same family already beats
+        if (anchor.ssim >= target && (output != ImageFormat.JPEG || subsample) && (passing.isEmpty() || !anchor.draft)) {
+            passing.add(finished(Encoding.plain(output, 80), anchor, target));
+        }
+        if (passing.isEmpty()) { // nothing in range reached the target: the closest look measured
+            return probes.values().stream().max(Comparator.comparingDouble(Candidate::ssim))
+                    .map(c -> finished(base.withQuality(c.quality), c, 0));
+        }
+        return Optional.of(smallest(passing));
     }
 
     /**
-     * Binary search for the lowest quality reaching {@code target}, with draft encodes where the
-     * saver has a faster effort (WebP, AVIF, palettes); the winner is then encoded at full effort
-     * and kept if it still reaches the target (it is usually smaller), else the draft stands.
+     * The full-effort encode of a passing probe. A JPEG draft has the same pixels, so its SSIM
+     * stands; other drafts are measured again and the full encode is kept if it still passes and is
+     * smaller, else the draft stands.
      */
-    private Candidate lowestPassing(Encoding base, int lo, int hi, double target, int budget) {
-        Candidate best = null;
-        Encoding draft = base.asDraft();
-        int found = -1;
-        while (lo <= hi && budget-- > 0) {
-            int mid = (lo + hi) >>> 1;
-            Candidate c = measured(encode(draft.withQuality(mid)));
-            if (c.ssim >= target) {
-                best = c;
-                found = mid;
-                hi = mid - 1;
-            } else {
-                lo = mid + 1;
-            }
+    private Candidate finished(Encoding full, Candidate probe, double target) {
+        if (!probe.draft) {
+            return probe;
         }
-        if (best != null && !draft.equals(base)) {
-            Candidate full = measured(encode(base.withQuality(found)));
-            if (full.ssim >= target && full.bytes.length <= best.bytes.length) {
-                best = full;
-            }
+        Candidate c = encode(full);
+        if (full.draftKeepsPixels()) {
+            return new Candidate(c.bytes, c.label, probe.ssim, c.quality, false);
         }
-        return best;
+        Candidate measured = measured(c);
+        return measured.ssim >= target && measured.bytes.length <= probe.bytes.length ? measured : probe;
     }
 
     /** Palette qualities every PNG quantisation tries, whatever the level. */
@@ -411,15 +417,16 @@ public final class Compressor implements AutoCloseable {
     private Candidate encode(Encoding e) {
         checkDeadline.run();
         encodes++;
-        return new Candidate(Vips.writeToBuffer(arena, image, e.suffix(strip)), e.toString(), Double.NaN, e.quality());
+        return new Candidate(Vips.writeToBuffer(arena, image, e.suffix(strip)), e.toString(), Double.NaN, e.quality(),
+                e.draft());
     }
 
     private static Candidate exact(Candidate c) {
-        return new Candidate(c.bytes, c.label, 1.0, c.quality);
+        return new Candidate(c.bytes, c.label, 1.0, c.quality, c.draft);
     }
 
     private Candidate measured(Candidate c) {
-        return new Candidate(c.bytes, c.label, ssim(c.bytes), c.quality);
+        return new Candidate(c.bytes, c.label, ssim(c.bytes), c.quality, c.draft);
     }
 
     private double ssim(byte[] encoded) {
@@ -479,10 +486,13 @@ public final class Compressor implements AutoCloseable {
         return candidates.stream().min(Comparator.comparingInt((Candidate c) -> c.bytes.length)).orElseThrow();
     }
 
-    /** One encode; {@code ssim} is NaN until measured (1.0 when it keeps every pixel). */
-    private record Candidate(byte[] bytes, String label, double ssim, int quality) {
+    /**
+     * One encode; {@code ssim} is NaN until measured (1.0 when it keeps every pixel); {@code draft}
+     * when it is a search's probe (a JPEG draft is finished before it is returned).
+     */
+    private record Candidate(byte[] bytes, String label, double ssim, int quality, boolean draft) {
         Candidate(byte[] bytes, String label, double ssim) {
-            this(bytes, label, ssim, 100);
+            this(bytes, label, ssim, 100, false);
         }
     }
 

@@ -46,6 +46,7 @@ public record Luma(byte[] pixels, int width, int height) {
         int[] acc = new int[rw];
         byte[] row = new byte[w * bands];
         byte[] y = new byte[w];
+        int area = k * k;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment px = Vips.pixels(arena, image);
             for (int r = 0; r < rh * k; r++) {
@@ -55,11 +56,8 @@ public record Luma(byte[] pixels, int width, int height) {
                     System.arraycopy(y, 0, out, r * rw, rw);
                     continue;
                 }
-                for (int c = 0; c < rw * k; c++) {
-                    acc[c / k] += y[c] & 0xFF;
-                }
+                boxRow(y, acc, rw, k);
                 if (r % k == k - 1) {
-                    int area = k * k;
                     int base = (r / k) * rw;
                     for (int c = 0; c < rw; c++) {
                         out[base + c] = (byte) ((acc[c] + area / 2) / area);
@@ -94,18 +92,45 @@ public record Luma(byte[] pixels, int width, int height) {
         return img;
     }
 
-    static void lumaRow(byte[] px, byte[] y, int w, int bands) {
-        boolean grey = bands < 3;
-        boolean alpha = bands == 2 || bands == 4;
-        for (int i = 0, p = 0; i < w; i++, p += bands) {
-            int v = grey ? px[p] & 0xFF
-                    : (77 * (px[p] & 0xFF) + 150 * (px[p + 1] & 0xFF) + 29 * (px[p + 2] & 0xFF) + 128) >> 8;
-            if (alpha) {
-                int a = px[p + bands - 1] & 0xFF;
-                v = (v * a + 255 * (255 - a) + 127) / 255;
+    /** Adds each run of {@code k} luma values of a row to its column of the box sums. */
+    private static void boxRow(byte[] y, int[] acc, int rw, int k) {
+        for (int c = 0, p = 0; c < rw; c++) {
+            int s = 0;
+            for (int j = 0; j < k; j++, p++) {
+                s += y[p] & 0xFF;
             }
-            y[i] = (byte) v;
+            acc[c] += s;
         }
+    }
+
+    // one loop per band layout: the hot path (RGB) stays branch-free for the JIT
+    static void lumaRow(byte[] px, byte[] y, int w, int bands) {
+        switch (bands) {
+            case 3 -> {
+                for (int i = 0, p = 0; i < w; i++, p += 3) {
+                    y[i] = (byte) rgbLuma(px, p);
+                }
+            }
+            case 4 -> {
+                for (int i = 0, p = 0; i < w; i++, p += 4) {
+                    y[i] = (byte) onWhite(rgbLuma(px, p), px[p + 3] & 0xFF);
+                }
+            }
+            case 2 -> {
+                for (int i = 0, p = 0; i < w; i++, p += 2) {
+                    y[i] = (byte) onWhite(px[p] & 0xFF, px[p + 1] & 0xFF);
+                }
+            }
+            default -> System.arraycopy(px, 0, y, 0, w);
+        }
+    }
+
+    private static int rgbLuma(byte[] px, int p) {
+        return (77 * (px[p] & 0xFF) + 150 * (px[p + 1] & 0xFF) + 29 * (px[p + 2] & 0xFF) + 128) >> 8;
+    }
+
+    private static int onWhite(int v, int a) {
+        return (v * a + 255 * (255 - a) + 127) / 255;
     }
 
     /** The common top-left part of two planes that differ by a rounding pixel. */

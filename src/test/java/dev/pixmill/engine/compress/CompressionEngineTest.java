@@ -106,6 +106,61 @@ class CompressionEngineTest {
         assertThat(l10.report().ssim()).isBetween(0.8, 1.0);
     }
 
+    /** The bound holds per image because the search calibrates on the plain q80 encode itself. */
+    @Test
+    void webpLevelTenStaysWithinTheSsimBoundOfQ80AtSmallBoxes() {
+        for (int box : List.of(200, 400)) {
+            byte[] ref = compress(photoJpeg, ImageFormat.PNG, box, Compression.level(1)).bytes();
+            byte[] q80 = engine.convert(photoJpeg, new ConversionSpec(ImageFormat.WEBP, 80, box, box, false, false,
+                    LIMITS, Duration.ofSeconds(60))).bytes();
+            EngineResult l10 = compress(photoJpeg, ImageFormat.WEBP, box, Compression.level(10));
+            assertThat(l10.bytes().length).as("box %d", box).isLessThanOrEqualTo(q80.length);
+            assertThat(ssim(ref, l10.bytes())).as("box %d (%s)", box, l10.report().pass())
+                    .isGreaterThanOrEqualTo(ssim(ref, q80) - 0.005);
+        }
+    }
+
+    @Test
+    void levelTenJpegSearchesInAFewEncodes() {
+        EngineResult r = compress(photoPng, ImageFormat.JPEG, null, Compression.level(10));
+        // the q80 anchor, the secant probes, the final entropy-coded encode
+        assertThat(r.report().encodes()).isLessThanOrEqualTo(6);
+    }
+
+    @Test
+    void aJpegDraftHasTheFinalEncodesPixels() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment im = Vips.newFromBuffer(a, Vips.buffer(a, photoPng), "");
+            try {
+                for (boolean subsample : List.of(true, false)) {
+                    Encoding full = Encoding.lossy(ImageFormat.JPEG, 70, subsample);
+                    byte[] finished = Vips.writeToBuffer(a, im, full.suffix(true));
+                    byte[] draft = Vips.writeToBuffer(a, im, full.asDraft().suffix(true));
+                    assertThat(draft).isNotEqualTo(finished);
+                    assertThat(pixels(draft)).isEqualTo(pixels(finished));
+                }
+            } finally {
+                Vips.unref(im);
+            }
+        }
+    }
+
+    @Test
+    void theQualitySearchFindsTheLowestPassingQualityInFewProbes() {
+        for (double slope : List.of(-0.01, -0.03, -0.06)) {
+            for (double target : List.of(0.985, 0.99, 0.995, 0.998)) {
+                QualitySearch.Probe curve = q -> 1 - 0.01 * Math.exp(slope * (q - 80));
+                int lowest = 30;
+                while (lowest <= 98 && curve.ssim(lowest) < target) {
+                    lowest++;
+                }
+                QualitySearch.Result r = QualitySearch.lowestPassing(curve, target, 30, 98, 80, curve.ssim(80), 6);
+                assertThat(r.quality()).as("slope %s target %s", slope, target).isEqualTo(lowest > 98 ? -1 : lowest);
+                assertThat(r.probes()).isLessThanOrEqualTo(lowest == 30 || lowest > 98 ? 3 : 5);
+            }
+        }
+    }
+
     @Test
     void theOriginalIsReturnedWhenNothingBeatsIt() {
         byte[] tiny = compress(photoJpeg, ImageFormat.JPEG, 64, Compression.quality(30)).bytes();
