@@ -5,6 +5,9 @@ import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.BadRequestException;
 import dev.pixmill.jobs.ConversionParams;
 
+import static dev.pixmill.web.FormValues.integer;
+import static dev.pixmill.web.FormValues.present;
+
 import java.util.Locale;
 import java.util.Map;
 
@@ -53,23 +56,6 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
         return new ConvertOptions(output, q, width, height, keepMetadata, preset);
     }
 
-    private static Integer integer(Map<String, String> p, String name, int min, int max) {
-        String value = p.get(name);
-        if (!present(value)) {
-            return null;
-        }
-        try {
-            int v = Integer.parseInt(value.strip());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw new BadRequestException("invalid_parameter",
-                name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
-    }
-
     private static boolean bool(Map<String, String> p, String name) {
         String value = p.get(name);
         if (!present(value)) {
@@ -80,9 +66,5 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
             case "false", "0", "no" -> false;
             default -> throw new BadRequestException("invalid_parameter", name + " must be true or false");
         };
-    }
-
-    private static boolean present(String value) {
-        return value != null && !value.isBlank();
     }
 }

@@ -1,7 +1,9 @@
 package dev.pixmill.optimize;
 
 import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.Compression;
 import dev.pixmill.error.BadRequestException;
+import dev.pixmill.web.FormValues;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -27,27 +29,17 @@ record OptimizeOptions(Optional<ImageFormat> output, int level, Integer width, I
 
     static OptimizeOptions parse(OptimizeForm form) {
         Optional<ImageFormat> output = Optional.empty();
-        if (present(form.outputFormat)) {
+        if (FormValues.present(form.outputFormat)) {
             output = Optional.of(ImageFormat.fromName(form.outputFormat).filter(OUTPUTS::contains)
                     .orElseThrow(() -> new BadRequestException("invalid_parameter",
                             "output_format must be one of jpg, png, webp, gif, avif; not '" + form.outputFormat
                                     + "'")));
         }
-        int level = DEFAULT_LEVEL;
-        if (present(form.quality)) {
-            try {
-                level = Integer.parseInt(form.quality.strip());
-            } catch (NumberFormatException e) {
-                level = -1;
-            }
-            if (level < 1 || level > 10) {
-                throw new BadRequestException("invalid_parameter",
-                        "quality must be a whole number from 1 to 10, not '" + form.quality + "'");
-            }
-        }
+        Integer quality = FormValues.integer("quality", form.quality, 1, Compression.MAX_LEVEL);
+        int level = quality == null ? DEFAULT_LEVEL : quality;
         Integer width = null;
         Integer height = null;
-        if (present(form.ratio)) {
+        if (FormValues.present(form.ratio)) {
             Matcher m = RATIO.matcher(form.ratio);
             if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1
                     || Integer.parseInt(m.group(1)) > MAX_SIDE || Integer.parseInt(m.group(2)) > MAX_SIDE) {
@@ -58,16 +50,13 @@ record OptimizeOptions(Optional<ImageFormat> output, int level, Integer width, I
             width = Integer.parseInt(m.group(1));
             height = Integer.parseInt(m.group(2));
         }
-        boolean json = present(form.response) && form.response.strip().toLowerCase(Locale.ROOT).equals("json");
+        boolean json = FormValues.present(form.response)
+                && form.response.strip().toLowerCase(Locale.ROOT).equals("json");
         return new OptimizeOptions(output, level, width, height, json);
     }
 
     /** The requested format, else the input's; formats this dialect does not write give png. */
     ImageFormat outputFor(ImageFormat input) {
         return output.orElse(OUTPUTS.contains(input) ? input : ImageFormat.PNG);
-    }
-
-    private static boolean present(String value) {
-        return value != null && !value.isBlank();
     }
 }

@@ -11,6 +11,9 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.pixmill.web.FormValues.integer;
+import static dev.pixmill.web.FormValues.present;
+
 /**
  * The options of one compression task, validated; every problem is a 400 naming the field.
  *
@@ -111,27 +114,5 @@ public record TaskRequest(boolean sync, ImageFormat format, ReturnType returnTyp
 
     private static Integer positive(Integer v) {
         return v == null || v == 0 ? null : v;
-    }
-
-    private static Integer integer(Map<String, String> p, String name, int min, int max) {
-        String value = p.get(name);
-        if (!present(value)) {
-            return null;
-        }
-        try {
-            int v = Integer.parseInt(value.strip());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw new BadRequestException("invalid_parameter", name + " must be "
-                + (max - min == 1 ? min + " or " + max : "a whole number from " + min + " to " + max)
-                + ", not '" + value + "'");
-    }
-
-    static boolean present(String value) {
-        return value != null && !value.isBlank();
     }
 }

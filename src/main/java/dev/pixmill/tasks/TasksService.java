@@ -19,6 +19,7 @@ import dev.pixmill.jobs.ConversionService;
 import dev.pixmill.jobs.IntakeBudget;
 import dev.pixmill.security.ApiKeyService;
 import dev.pixmill.security.Caller;
+import dev.pixmill.web.FormValues;
 import dev.pixmill.security.KeySource;
 import dev.pixmill.storage.BlobStore;
 import dev.pixmill.web.PublicUrls;
@@ -111,7 +112,7 @@ public class TasksService {
 
     /** A URL-encoded create: such a body carries no file, so the image comes from {@code image_url}. */
     public Uni<TaskAnswer<?>> create(RoutingContext routing, Caller caller, TaskUrlForm form) {
-        if (TaskRequest.present(form.imageFile)) {
+        if (FormValues.present(form.imageFile)) {
             throw new BadRequestException("invalid_parameter",
                     "image_file must be uploaded as a file in a multipart/form-data body");
         }
@@ -133,7 +134,7 @@ public class TasksService {
     private Uni<TaskAnswer<?>> create(RoutingContext routing, Caller caller, TaskFields fields, FileUpload upload) {
         Context context = Objects.requireNonNull(io.vertx.core.Vertx.currentContext(), "create runs on a Vert.x context");
         String url = fields.imageUrl();
-        boolean hasUrl = TaskRequest.present(url);
+        boolean hasUrl = FormValues.present(url);
         if (hasUrl == (upload != null)) {
             throw new BadRequestException("invalid_parameter", hasUrl
                     ? "give image_url or image_file, not both"
