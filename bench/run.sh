@@ -83,7 +83,5 @@ echo "== synchronous dialects, concurrency 4, ${SECONDS_PER_RUN}s each, 2 MB pho
 "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" convert
 "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" optimize "$key"
 "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" webp 4 "$SECONDS_PER_RUN" optimize "$key"
-if curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/tasks/visual/imgcompress" | grep -qv 404; then
-  "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" imgcompress "$key"
-fi
+"$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" imgcompress "$key"
 echo "service peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"

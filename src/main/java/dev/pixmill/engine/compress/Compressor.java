@@ -123,20 +123,21 @@ public final class Compressor implements AutoCloseable {
      * candidates compete at every level, so a higher level is never larger than a lower one.
      */
     private Candidate ladder(int level) {
-        List<Candidate> candidates = level == 1 ? lossless() : losslessIfCompeting();
-        if (level >= 2) {
-            double f = (level - 2) / 8.0;
-            lossy(d80 -> d80 * (0.3 + 0.7 * f) + 0.004 * f, level >= 5).ifPresent(candidates::add);
+        if (level == 1) {
+            return smallest(lossless());
         }
+        List<Candidate> candidates = new ArrayList<>();
+        double f = (level - 2) / 8.0;
+        lossy(d80 -> d80 * (0.3 + 0.7 * f) + 0.004 * f, level >= 5).ifPresent(candidates::add);
         if (level >= 3) {
             quantised(0.004 + 0.026 * (level - 3) / 7.0).ifPresent(candidates::add);
         }
-        return smallest(candidates);
+        return smallest(withLossless(candidates));
     }
 
     /** Smart qualities: HIGH looks like a q90 encode of this image, MEDIUM like q80, LOW like q65. */
     private Candidate smart(Compression.Smart smart) {
-        List<Candidate> candidates = losslessIfCompeting();
+        List<Candidate> candidates = new ArrayList<>();
         switch (smart) {
             case HIGH -> lossy(d80 -> 0.5 * d80, false).ifPresent(candidates::add);
             case MEDIUM -> lossy(d80 -> d80 + 0.004, true).ifPresent(candidates::add);
@@ -147,10 +148,24 @@ public final class Compressor implements AutoCloseable {
             case MEDIUM -> quantised(0.015).ifPresent(candidates::add);
             case LOW -> quantised(0.03).ifPresent(candidates::add);
         }
+        candidates = withLossless(candidates);
         if (candidates.isEmpty()) {
             candidates.addAll(lossless());
         }
         return smallest(candidates);
+    }
+
+    /**
+     * The lossy candidates with the lossless ones that compete, put first so that they win a tie.
+     * The JPEG re-coding (a decode-check of the whole image) is skipped when a lossy candidate is
+     * already below what it can reach.
+     */
+    private List<Candidate> withLossless(List<Candidate> lossy) {
+        long beat = lossy.stream().mapToLong(c -> c.bytes.length).min().orElse(Long.MAX_VALUE);
+        List<Candidate> all = output == ImageFormat.JPEG && beat <= LosslessJpeg.floorBytes(src.original())
+                ? new ArrayList<>() : losslessIfCompeting();
+        all.addAll(lossy);
+        return all;
     }
 
     /** A fixed quality; PNG: 100 is lossless, below it a palette at that libimagequant quality. */

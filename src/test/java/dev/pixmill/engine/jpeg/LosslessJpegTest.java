@@ -111,6 +111,19 @@ class LosslessJpegTest {
     }
 
     @Test
+    void theFloorIsBelowWhatReCodingReaches() {
+        byte[] withMetadata = insertAfterJfif(baseline, exif(6, true), xmp(), comment("x".repeat(20_000)));
+        for (byte[] input : new byte[][] { baseline, withMetadata }) {
+            long floor = LosslessJpeg.floorBytes(input);
+            assertThat(floor).isPositive();
+            assertThat((long) LosslessJpeg.recode(input, false).orElseThrow().length).isGreaterThan(floor);
+        }
+        assertThat(LosslessJpeg.floorBytes(withMetadata)).as("metadata is not counted")
+                .isEqualTo(LosslessJpeg.floorBytes(baseline));
+        assertThat(LosslessJpeg.floorBytes(new byte[] { 1, 2, 3 })).isZero();
+    }
+
+    @Test
     void badInputGivesEmptyNeverAnException() {
         byte[] png = dev.pixmill.support.TestImages.png(32, 32);
         byte[] noise = new byte[5000];
