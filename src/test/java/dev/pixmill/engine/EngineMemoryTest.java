@@ -37,6 +37,19 @@ class EngineMemoryTest {
     }
 
     @Test
+    void aPhoneSizedPhotoFitsACompressionSearchInTheDefaultBudget() {
+        // 12 MP, as phones take them: the compression dialects' everyday input, at full size
+        ImageEngine engine = new ImageEngine();
+        byte[] jpeg = dev.pixmill.support.TestImages.encode(dev.pixmill.support.Pictures.photo(4000, 3000), "jpg");
+        var spec = new ConversionSpec(ImageFormat.JPEG, 80, null, null, false, false, LIMITS, Duration.ofSeconds(60),
+                Compression.smart(Compression.Smart.MEDIUM));
+        EngineResult result = engine.convert(jpeg, spec);
+        assertThat(result.width()).isEqualTo(4000);
+        assertThat(result.bytes().length).isLessThanOrEqualTo(jpeg.length);
+        assertThat(engine.memory().availableBytes()).isEqualTo(ImageEngine.DEFAULT_MEMORY_BUDGET);
+    }
+
+    @Test
     void conversionsThatDoNotFitTogetherWaitForEachOther() throws Exception {
         EngineMemory memory = new EngineMemory(200L << 20);
         ImageEngine engine = new ImageEngine(VectorRenderer.Settings.defaults(), memory);
