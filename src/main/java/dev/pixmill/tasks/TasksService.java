@@ -57,6 +57,8 @@ public class TasksService {
     static final Duration DEADLINE_MARGIN = Duration.ofSeconds(2);
     /** Inputs whose longest side is above this cost 2 credits, others 1. */
     static final int ONE_CREDIT_SIDE = 4096;
+    /** Bytes held per result byte while a base64 answer is built: the blob, 4/3 of text, its copy. */
+    static final long BASE64_HELD_FACTOR = 4;
 
     /** What the dialect keeps with the conversion for its later answers. */
     record StoredOptions(@JsonProperty("return_type") int returnType) {
@@ -222,9 +224,12 @@ public class TasksService {
         if (returnType(c) == TaskRequest.ReturnType.URL) {
             return Uni.createFrom().item(TaskView.of(c, urls.absolute(request, "/api/v1/download/" + c.downloadToken)));
         }
-        return blobs.get(c.id, BlobStore.Role.OUTPUT)
+        // the bytes, their base64 text and the answer's copy of it are in memory at once: within
+        // the intake budget, so that concurrent large answers get a 503 rather than the heap
+        long held = c.outputSize == null ? 0 : c.outputSize * BASE64_HELD_FACTOR;
+        return intake.within(held, () -> blobs.get(c.id, BlobStore.Role.OUTPUT)
                 .onItem().ifNull().failWith(() -> notFound(c.id.toString()))
-                .map(blob -> TaskView.of(c, Base64.getEncoder().encodeToString(blob.data())));
+                .map(blob -> TaskView.of(c, Base64.getEncoder().encodeToString(blob.data()))));
     }
 
     private TaskRequest.ReturnType returnType(Conversion c) {
