@@ -44,19 +44,12 @@ class EngineExecutorTest {
     @Test
     void requestWorkRunsBeforeWaitingClaimedJobs() throws Exception {
         EngineExecutor ex = new EngineExecutor(1, 4, 2);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         CountDownLatch done = new CountDownLatch(4);
         java.util.concurrent.atomic.AtomicInteger doneCalls = new java.util.concurrent.atomic.AtomicInteger();
         ex.onRequestWorkDone(doneCalls::incrementAndGet);
+        CountDownLatch release = occupyTheOnlyWorker(ex);
         try {
-            ex.submitClaimed(() -> {
-                started.countDown();
-                release.await();
-                return 0;
-            }).subscribe().with(x -> { });
-            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
             for (String name : new String[] { "claimed-1", "claimed-2" }) {
                 ex.submitClaimed(() -> order.add(name)).subscribe().with(x -> done.countDown());
             }
@@ -78,15 +71,8 @@ class EngineExecutorTest {
     @Test
     void cancelledWaitingRequestIsNoLongerCounted() throws Exception {
         EngineExecutor ex = new EngineExecutor(1, 4, 2);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch release = occupyTheOnlyWorker(ex);
         try {
-            ex.submitClaimed(() -> {
-                started.countDown();
-                release.await();
-                return 0;
-            }).subscribe().with(x -> { });
-            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
             var waiting = ex.submit(() -> 1).subscribe().with(x -> { });
             assertThat(ex.waitingRequests()).isEqualTo(1);
             waiting.cancel();
@@ -101,16 +87,9 @@ class EngineExecutorTest {
     @Test
     void claimedJobsAreNeverRefusedWhenRequestWorkFillsThePool() throws Exception {
         EngineExecutor ex = new EngineExecutor(1, 1, 2);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        // the worker is busy with a claimed job; request work takes every place it may
+        CountDownLatch release = occupyTheOnlyWorker(ex);
         try {
-            // the worker is busy with a claimed job; request work takes every place it may
-            ex.submitClaimed(() -> {
-                started.countDown();
-                release.await();
-                return 0;
-            }).subscribe().with(x -> { });
-            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
             ex.submit(() -> 1).subscribe().with(x -> { });
             ex.submit(() -> 2).subscribe().with(x -> { });
             assertThatThrownBy(() -> ex.submit(() -> 3).await().atMost(Duration.ofSeconds(5)))
@@ -136,5 +115,18 @@ class EngineExecutorTest {
         assertThatThrownBy(() -> ex.submit(() -> engine.probe(new byte[0], Fixtures.LIMITS))
                 .await().atMost(Duration.ofSeconds(5))).isInstanceOf(dev.pixmill.error.UnsupportedFormatException.class);
         ex.shutdown();
+    }
+
+    /** Runs a claimed job on the pool's one worker until the returned latch is released. */
+    private static CountDownLatch occupyTheOnlyWorker(EngineExecutor ex) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ex.submitClaimed(() -> {
+            started.countDown();
+            release.await();
+            return 0;
+        }).subscribe().with(x -> { });
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        return release;
     }
 }
