@@ -38,8 +38,12 @@ public class ConvertForm implements ConvertParameters {
     public String keepMetadata;
 
     @RestForm("smart_quality")
-    @Schema(name = "smart_quality", description = NOT_YET)
+    @Schema(name = "smart_quality", enumeration = { "low", "medium", "high" }, description = SMART_QUALITY)
     public String smartQuality;
+
+    @RestForm("target_kb")
+    @Schema(name = "target_kb", type = SchemaType.INTEGER, description = TARGET_KB)
+    public String targetKb;
 
     @RestForm("webhook_url")
     @Schema(name = "webhook_url", description = NOT_YET)
@@ -78,6 +82,11 @@ public class ConvertForm implements ConvertParameters {
     @Override
     public String smartQuality() {
         return smartQuality;
+    }
+
+    @Override
+    public String targetKb() {
+        return targetKb;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.pixmill.convert;
 
+import dev.pixmill.engine.Compression;
 import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.compress.Compressor;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.BadRequestException;
 import dev.pixmill.jobs.ConversionParams;
@@ -16,17 +18,17 @@ import java.util.Map;
  * names and go through the same parser, so both forms accept and refuse exactly the same things.
  */
 public record ConvertOptions(ImageFormat output, int quality, Integer width, Integer height, boolean keepMetadata,
-        Preset preset) {
+        Preset preset, Compression compression) {
 
     static final int MAX_BOX_SIDE = 100_000;
 
     public ConversionParams toParams(ImageLimits limits) {
-        return new ConversionParams(output, quality, width, height, false, keepMetadata, limits);
+        return new ConversionParams(output, quality, width, height, false, keepMetadata, limits, compression);
     }
 
     /** Parses the parameters; every problem is a 400 naming the parameter. */
     static ConvertOptions parse(Map<String, String> p, ConvertConfig config) {
-        for (String notYet : new String[] { "webhook_url", "smart_quality" }) {
+        for (String notYet : new String[] { "webhook_url" }) {
             if (present(p.get(notYet))) {
                 throw new BadRequestException("unsupported_parameter", notYet + " is not supported by this server yet");
             }
@@ -53,7 +55,37 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
         Integer quality = integer(p, "quality", 1, 100);
         int q = quality != null ? quality : preset != null ? preset.quality(output) : config.defaultQuality();
         boolean keepMetadata = bool(p, "keep_metadata");
-        return new ConvertOptions(output, q, width, height, keepMetadata, preset);
+        return new ConvertOptions(output, q, width, height, keepMetadata, preset, compression(p, quality, output));
+    }
+
+    /**
+     * smart_quality overrides quality (as the contract says); a target size is a third goal, so it
+     * goes with neither. None of them: a plain encode at {@code quality}, no search.
+     */
+    static Compression compression(Map<String, String> p, Integer quality, ImageFormat output) {
+        Compression smart = null;
+        if (present(p.get("smart_quality"))) {
+            String name = p.get("smart_quality").strip();
+            try {
+                smart = Compression.smart(Compression.Smart.of(name));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("invalid_parameter",
+                        "smart_quality must be low, medium or high, not '" + name + "'");
+            }
+        }
+        Integer kb = integer(p, "target_kb", 1, Compression.MAX_TARGET_KB);
+        if (kb == null) {
+            return smart;
+        }
+        if (smart != null || quality != null) {
+            throw new BadRequestException("invalid_parameter",
+                    "target_kb is a goal of its own: give it without quality and smart_quality");
+        }
+        if (!Compressor.supportsTargetSize(output)) { // refused here, before anything is queued
+            throw new BadRequestException("invalid_parameter", "target_kb needs a lossy output format (jpg, webp, "
+                    + "avif or heic), not " + output.extension());
+        }
+        return Compression.targetKb(kb);
     }
 
     private static boolean bool(Map<String, String> p, String name) {

@@ -17,6 +17,10 @@ public interface ConvertParameters {
     String HEIGHT = "Box height in pixels; alone it keeps the aspect ratio; never upscales";
     String OPTIMIZE_FOR = "Platform preset (GET /api/v1/presets): sets the box and a suitable quality";
     String KEEP_METADATA = "true keeps EXIF/ICC where the format can hold them; default false (stripped)";
+    String SMART_QUALITY = "low, medium or high: the smallest file whose perceptual quality (SSIM) looks like a q65, "
+            + "q80 or q90 encode of this image; overrides quality";
+    String TARGET_KB = "Target size in KB, 1-51200: the highest quality not larger than this, scaled down if needed; "
+            + "lossy outputs only (jpg, webp, avif, heic); not with quality or smart_quality";
     String NOT_YET = "Not supported yet: answered with 400 unsupported_parameter";
 
     String outputFormat();
@@ -33,6 +37,8 @@ public interface ConvertParameters {
 
     String smartQuality();
 
+    String targetKb();
+
     String webhookUrl();
 
     /** The parameters by their API names, absent ones left out. */
@@ -45,6 +51,7 @@ public interface ConvertParameters {
         put(p, "optimize_for", optimizeFor());
         put(p, "keep_metadata", keepMetadata());
         put(p, "smart_quality", smartQuality());
+        put(p, "target_kb", targetKb());
         put(p, "webhook_url", webhookUrl());
         return p;
     }

@@ -17,6 +17,7 @@ public record ConvertUrlRequest(
         @Schema(type = SchemaType.INTEGER, description = HEIGHT) String height,
         @JsonProperty("optimize_for") @Schema(description = OPTIMIZE_FOR) String optimizeFor,
         @JsonProperty("keep_metadata") @Schema(type = SchemaType.BOOLEAN, description = KEEP_METADATA) String keepMetadata,
-        @JsonProperty("smart_quality") @Schema(description = NOT_YET) String smartQuality,
+        @JsonProperty("smart_quality") @Schema(description = SMART_QUALITY) String smartQuality,
+        @JsonProperty("target_kb") @Schema(type = SchemaType.INTEGER, description = TARGET_KB) String targetKb,
         @JsonProperty("webhook_url") @Schema(description = NOT_YET) String webhookUrl) implements ConvertParameters {
 }
