@@ -43,6 +43,7 @@ class OperationsTest {
                 .body(containsString("/api/v1/convert/{id}/status"))
                 .body(containsString("/api/v1/download/{token}"))
                 .body(containsString("\"/api/v1/optimize\""))
+                .body(containsString("\"/api/v1/compress\""))
                 .body(containsString("/api/v1/optimize/download/{id}"))
                 .body(containsString("OptimizeError"))
                 // clients read the parameter names they must send from here

@@ -26,24 +26,52 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
         return new ConversionParams(output, quality, width, height, false, keepMetadata, limits, compression);
     }
 
+    /**
+     * The options for an input of this format: {@code POST /api/v1/compress} keeps the input's
+     * format when none is asked (output null until the input is known) and compresses with smart
+     * quality medium when neither quality nor smart quality is given.
+     */
+    ConvertOptions forInput(ImageFormat input) {
+        if (output != null) {
+            return this;
+        }
+        ImageFormat kept = input.writable() && input != ImageFormat.PDF && input != ImageFormat.SVG ? input
+                : ImageFormat.PNG;
+        Compression c = compression;
+        if (c == null) {
+            c = Compression.smart(Compression.Smart.MEDIUM);
+        } else if (c.kind() == Compression.Kind.TARGET_KB && !Compressor.supportsTargetSize(kept)) {
+            throw noTarget(kept);
+        }
+        return new ConvertOptions(kept, quality, width, height, keepMetadata, preset, c);
+    }
+
+    /** {@code POST /api/v1/compress}: no box, the format of the input unless asked, a compression always. */
+    static ConvertOptions parseCompress(Map<String, String> p, ConvertConfig config) {
+        refuseNotYetSupported(p);
+        ImageFormat output = present(p.get("output_format")) ? outputFormat(p) : null;
+        Integer quality = integer(p, "quality", 1, 100);
+        Compression c = compression(p, quality, output);
+        if (c == null && quality != null) {
+            c = Compression.quality(quality); // never larger than the original in the same format
+        }
+        if (output != null && c == null) {
+            c = Compression.smart(Compression.Smart.MEDIUM);
+        }
+        return new ConvertOptions(output, quality != null ? quality : config.defaultQuality(), null, null,
+                bool(p, "keep_metadata"), null, c);
+    }
+
     /** Parses the parameters; every problem is a 400 naming the parameter. */
     static ConvertOptions parse(Map<String, String> p, ConvertConfig config) {
-        for (String notYet : new String[] { "webhook_url" }) {
-            if (present(p.get(notYet))) {
-                throw new BadRequestException("unsupported_parameter", notYet + " is not supported by this server yet");
-            }
-        }
+        refuseNotYetSupported(p);
         Preset preset = null;
         if (present(p.get("optimize_for"))) {
             String name = p.get("optimize_for");
             preset = Preset.byId(name).orElseThrow(() -> new BadRequestException("invalid_parameter",
                     "optimize_for must be one of the presets listed at /api/v1/presets, not '" + name + "'"));
         }
-        ImageFormat output = present(p.get("output_format"))
-                ? ImageFormat.fromName(p.get("output_format")).filter(ImageFormat::writable)
-                        .orElseThrow(() -> new BadRequestException("invalid_parameter", "output_format must be one of "
-                                + "jpg, jpeg, png, webp, avif, gif, ico, bmp, tiff, tif, pdf, heic, svg; not '"
-                                + p.get("output_format") + "'"))
+        ImageFormat output = present(p.get("output_format")) ? outputFormat(p)
                 : preset != null && preset.format().isPresent() ? preset.format().get()
                 : ImageFormat.fromName(config.defaultFormat()).orElse(ImageFormat.JPEG);
         Integer width = integer(p, "width", 1, MAX_BOX_SIDE);
@@ -81,11 +109,29 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
             throw new BadRequestException("invalid_parameter",
                     "target_kb is a goal of its own: give it without quality and smart_quality");
         }
-        if (!Compressor.supportsTargetSize(output)) { // refused here, before anything is queued
-            throw new BadRequestException("invalid_parameter", "target_kb needs a lossy output format (jpg, webp, "
-                    + "avif or heic), not " + output.extension());
+        if (output != null && !Compressor.supportsTargetSize(output)) { // refused before anything is queued
+            throw noTarget(output);
         }
         return Compression.targetKb(kb);
+    }
+
+    /** Refused rather than silently ignored, until they are served. */
+    private static void refuseNotYetSupported(Map<String, String> p) {
+        if (present(p.get("webhook_url"))) {
+            throw new BadRequestException("unsupported_parameter", "webhook_url is not supported by this server yet");
+        }
+    }
+
+    private static ImageFormat outputFormat(Map<String, String> p) {
+        return ImageFormat.fromName(p.get("output_format")).filter(ImageFormat::writable)
+                .orElseThrow(() -> new BadRequestException("invalid_parameter", "output_format must be one of "
+                        + "jpg, jpeg, png, webp, avif, gif, ico, bmp, tiff, tif, pdf, heic, svg; not '"
+                        + p.get("output_format") + "'"));
+    }
+
+    private static BadRequestException noTarget(ImageFormat output) {
+        return new BadRequestException("invalid_parameter", "target_kb needs a lossy output format (jpg, webp, "
+                + "avif or heic), not " + output.extension());
     }
 
     private static boolean bool(Map<String, String> p, String name) {

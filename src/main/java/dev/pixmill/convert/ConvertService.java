@@ -25,6 +25,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class ConvertService {
 
     static final String KIND = "convert";
+    static final String COMPRESS_KIND = "compress";
 
     @Inject
     ConversionService conversions;
@@ -47,18 +48,27 @@ public class ConvertService {
 
     /** The multipart layer has stored the file on disk; it is read (asynchronously) within the intake budget. */
     public Uni<Conversion> fromUpload(Caller caller, ConvertForm form) {
+        return upload(caller, form.file, KIND, () -> ConvertOptions.parse(form.asMap(), config));
+    }
+
+    /** {@code POST /api/v1/compress}: the format is kept unless asked, the quality found by the engine. */
+    public Uni<Conversion> compress(Caller caller, CompressForm form) {
+        return upload(caller, form.file, COMPRESS_KIND, () -> ConvertOptions.parseCompress(form.asMap(), config));
+    }
+
+    private Uni<Conversion> upload(Caller caller, FileUpload upload, String kind,
+            java.util.function.Supplier<ConvertOptions> parse) {
         authorize(caller);
-        FileUpload upload = form.file;
         if (upload == null) {
             throw new BadRequestException("missing_file", "the multipart field 'file' with the image is required");
         }
-        ConvertOptions options = ConvertOptions.parse(form.asMap(), config);
+        ConvertOptions options = parse.get();
         if (upload.size() == 0) {
             throw new BadRequestException("empty_file", "the uploaded file is empty");
         }
         checkSize(upload.size());
         return intake.within(upload.size(), () -> vertx.fileSystem().readFile(upload.uploadedFile().toString())
-                .chain(buffer -> submit(caller, buffer.getBytes(), upload.fileName(), options)));
+                .chain(buffer -> submit(caller, kind, buffer.getBytes(), upload.fileName(), options)));
     }
 
     public Uni<Conversion> fromUrl(Caller caller, ConvertUrlRequest body) {
@@ -80,7 +90,7 @@ public class ConvertService {
                 if (fetched.bytes().length == 0) {
                     throw new BadRequestException("empty_file", "the URL answered with an empty body");
                 }
-                return submit(caller, fetched.bytes(), fetched.filename(), options);
+                return submit(caller, KIND, fetched.bytes(), fetched.filename(), options);
             }).onTermination().invoke(reservation::close);
         });
     }
@@ -104,9 +114,10 @@ public class ConvertService {
         return engineConfig.limits().toImageLimits();
     }
 
-    private Uni<Conversion> submit(Caller caller, byte[] bytes, String filename, ConvertOptions options) {
+    private Uni<Conversion> submit(Caller caller, String kind, byte[] bytes, String filename, ConvertOptions options) {
         ImageLimits limits = limits();
-        return conversions.submit(caller.owner(), KIND, bytes, filename, limits, info -> options.toParams(limits));
+        return conversions.submit(caller.owner(), kind, bytes, filename, limits,
+                info -> options.forInput(info.format()).toParams(limits));
     }
 
     private void checkSize(long size) {

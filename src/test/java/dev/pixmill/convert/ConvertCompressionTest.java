@@ -63,6 +63,39 @@ class ConvertCompressionTest {
                 .post("/api/v1/convert").then().statusCode(400).body("error", equalTo("unsupported_parameter"));
     }
 
+    @Test
+    void compressKeepsTheFormatAndFindsTheQuality() throws IOException {
+        byte[] png = TestImages.encode(Pictures.graphic(640, 400), "png");
+        JsonPath kept = compressed("g.png", png, Map.of());
+        assertThat(kept.getString("output_format")).isEqualTo("png");
+        byte[] result = download(kept);
+        assertThat(Magic.matches(ImageFormat.PNG, result)).isTrue();
+        assertThat(result.length).isLessThanOrEqualTo(png.length);
+        assertThat(ImageIO.read(new ByteArrayInputStream(result)).getWidth()).isEqualTo(640);
+
+        byte[] small = download(compressed("p.jpg", PHOTO, Map.of("target_kb", "20")));
+        assertThat(Magic.matches(ImageFormat.JPEG, small)).isTrue();
+        assertThat(small.length).isLessThanOrEqualTo(20 * 1024);
+
+        byte[] webp = download(compressed("p.jpg", PHOTO, Map.of("output_format", "webp", "quality", "70")));
+        assertThat(Magic.matches(ImageFormat.WEBP, webp)).isTrue();
+
+        // the kept format decides: a png input has no size target
+        given().multiPart("file", "g.png", png, "image/png").multiPart("target_kb", "20").post("/api/v1/compress")
+                .then().statusCode(400).body("message", containsString("lossy"));
+        given().multiPart("quality", "70").post("/api/v1/compress").then().statusCode(400)
+                .body("error", equalTo("missing_file"));
+    }
+
+    private static JsonPath compressed(String name, byte[] bytes, Map<String, String> fields) {
+        var request = given().multiPart("file", name, bytes, "application/octet-stream");
+        fields.forEach(request::multiPart);
+        String id = request.post("/api/v1/compress").then().statusCode(202).extract().path("id");
+        JsonPath status = awaitEnd(id);
+        assertThat(status.getString("status")).as(status.prettify()).isEqualTo("completed");
+        return status;
+    }
+
     private static void refused(Map<String, String> fields, String named) {
         var request = given().multiPart("file", "p.jpg", PHOTO, "image/jpeg");
         fields.forEach(request::multiPart);
