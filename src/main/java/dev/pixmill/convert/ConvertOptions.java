@@ -2,8 +2,8 @@ package dev.pixmill.convert;
 
 import dev.pixmill.engine.Compression;
 import dev.pixmill.engine.ImageFormat;
-import dev.pixmill.engine.compress.Compressor;
 import dev.pixmill.engine.ImageLimits;
+import dev.pixmill.engine.compress.Compressor;
 import dev.pixmill.error.BadRequestException;
 import dev.pixmill.jobs.ConversionParams;
 
@@ -28,8 +28,7 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
 
     /**
      * The options for an input of this format: {@code POST /api/v1/compress} keeps the input's
-     * format when none is asked (output null until the input is known) and compresses with smart
-     * quality medium when neither quality nor smart quality is given.
+     * format when none is asked (output null until the input is known).
      */
     ConvertOptions forInput(ImageFormat input) {
         if (output != null) {
@@ -37,13 +36,10 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
         }
         ImageFormat kept = input.writable() && input != ImageFormat.PDF && input != ImageFormat.SVG ? input
                 : ImageFormat.PNG;
-        Compression c = compression;
-        if (c == null) {
-            c = Compression.smart(Compression.Smart.MEDIUM);
-        } else if (c.kind() == Compression.Kind.TARGET_KB && !Compressor.supportsTargetSize(kept)) {
+        if (compression.kind() == Compression.Kind.TARGET_KB && !Compressor.supportsTargetSize(kept)) {
             throw noTarget(kept);
         }
-        return new ConvertOptions(kept, quality, width, height, keepMetadata, preset, c);
+        return new ConvertOptions(kept, quality, width, height, keepMetadata, preset, compression);
     }
 
     /** {@code POST /api/v1/compress}: no box, the format of the input unless asked, a compression always. */
@@ -52,11 +48,8 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
         ImageFormat output = present(p.get("output_format")) ? outputFormat(p) : null;
         Integer quality = integer(p, "quality", 1, 100);
         Compression c = compression(p, quality, output);
-        if (c == null && quality != null) {
-            c = Compression.quality(quality); // never larger than the original in the same format
-        }
-        if (output != null && c == null) {
-            c = Compression.smart(Compression.Smart.MEDIUM);
+        if (c == null) { // a fixed quality is never larger than the original in the same format
+            c = quality != null ? Compression.quality(quality) : Compression.smart(Compression.Smart.MEDIUM);
         }
         return new ConvertOptions(output, quality != null ? quality : config.defaultQuality(), null, null,
                 bool(p, "keep_metadata"), null, c);
