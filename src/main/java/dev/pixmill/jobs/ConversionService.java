@@ -212,12 +212,17 @@ public class ConversionService {
     /** {@code photo.png} converted to webp downloads as {@code photo.webp}. */
     static String resultFilename(Conversion c) {
         // stored names are bare already (boundedFilename drops client paths)
-        String stem = c.inputFilename == null || c.inputFilename.isBlank() ? "image" : c.inputFilename;
+        return resultFilename(c.inputFilename, c.outputFormat);
+    }
+
+    /** The input's stem (or {@code image}) with the result's extension. */
+    public static String resultFilename(String inputFilename, String extension) {
+        String stem = inputFilename == null || inputFilename.isBlank() ? "image" : inputFilename;
         int dot = stem.lastIndexOf('.');
         if (dot > 0) {
             stem = stem.substring(0, dot);
         }
-        return (stem.isBlank() ? "image" : stem) + "." + c.outputFormat;
+        return (stem.isBlank() ? "image" : stem) + "." + extension;
     }
 
     /** Passes states on up to and including the first terminal one, then ends the stream. */

@@ -1,5 +1,6 @@
 package dev.pixmill.optimize;
 
+import dev.pixmill.jobs.ConversionService;
 import dev.pixmill.security.ApiKeyService;
 import dev.pixmill.security.Caller;
 import dev.pixmill.web.ContentDisposition;
@@ -86,15 +87,8 @@ public class OptimizeResource {
                 .header("X-Original-Size", optimized.originalSize())
                 .header("X-Optimized-Size", optimized.optimizedSize())
                 .header("X-Savings-Percent", optimized.savingsPercent())
-                .header("Content-Disposition", ContentDisposition.inline(filename(optimized)));
-    }
-
-    /** {@code photo.png} optimized to webp is {@code photo.webp}. */
-    static String filename(OptimizeService.Optimized optimized) {
-        String name = optimized.filename() == null || optimized.filename().isBlank() ? "image" : optimized.filename();
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        return stem + "." + optimized.result().format().extension();
+                .header("Content-Disposition", ContentDisposition.inline(
+                        ConversionService.resultFilename(optimized.filename(), result.format().extension())));
     }
 
     /** The dialect's error shape, for the OpenAPI document (ErrorMapper writes it). */
