@@ -36,10 +36,11 @@ public class ConversionQueue {
 
     /**
      * A new conversion with its input, as a dialect submits it. {@code credits} (its cost) and
-     * {@code dialectOptions} (JSON the submitting dialect reads back when it answers) may be null.
+     * {@code dialectOptions} (JSON the submitting dialect reads back when it answers) and
+     * {@code webhookUrl} (called when it ends) may be null.
      */
     public record NewConversion(UUID id, String owner, String kind, ConversionParams params, String inputFilename,
-            ImageInfo input, byte[] inputBytes, Integer credits, String dialectOptions) {
+            ImageInfo input, byte[] inputBytes, Integer credits, String dialectOptions, String webhookUrl) {
     }
 
     /** A conversion this replica now holds; {@code lease} proves it in every later update. */
@@ -61,11 +62,12 @@ public class ConversionQueue {
     public Uni<Void> enqueue(NewConversion c) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         insert into conversions (id, owner, kind, status, params, input_filename, input_format,
-                            input_size, input_width, input_height, output_format, credits, dialect_options)
-                        values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
+                            input_size, input_width, input_height, output_format, credits, dialect_options, webhook_url)
+                        values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""")
                 .execute(Tuple.from(new Object[] { c.id(), c.owner(), c.kind(), write(c.params()), c.inputFilename(),
                         c.input().format().extension(), (long) c.inputBytes().length, c.input().width(),
-                        c.input().height(), c.params().output().extension(), c.credits(), c.dialectOptions() }))
+                        c.input().height(), c.params().output().extension(), c.credits(), c.dialectOptions(),
+                        c.webhookUrl() }))
                 .chain(() -> blobs.put(tx, c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes()))
                 .chain(() -> notify(tx, WORK_CHANNEL, c.id())));
     }
@@ -270,9 +272,17 @@ public class ConversionQueue {
      * started just before finish its pieces.
      */
     public Uni<Integer> purgeExpired() {
-        return pool.preparedQuery("delete from conversions where expires_at < now() - interval '10 minutes'")
+        // items of a batch go with their job (on delete cascade), which expires once it has ended
+        return pool.preparedQuery("delete from conversions where expires_at < now() - interval '10 minutes'"
+                        + " and job_id is null")
                 .execute()
-                .map(rows -> rows.rowCount());
+                .map(rows -> rows.rowCount())
+                .chain(single -> pool.preparedQuery("""
+                                with gone as (delete from jobs where expires_at < now() - interval '10 minutes'
+                                    returning total_files)
+                                select coalesce(sum(total_files), 0) from gone""")
+                        .execute()
+                        .map(rows -> single + rows.iterator().next().getLong(0).intValue()));
     }
 
     public Uni<Long> countPending() {

@@ -65,9 +65,13 @@ public class ConversionService {
 
     /**
      * What a dialect queues for an input once it knows what the input is: the engine's parameters,
-     * the cost in credits and the dialect's own options (both may be null).
+     * the cost in credits, the dialect's own options and the URL to call when it ends (each may be null).
      */
-    public record Plan(ConversionParams params, Integer credits, String dialectOptions) {
+    public record Plan(ConversionParams params, Integer credits, String dialectOptions, String webhookUrl) {
+
+        public Plan(ConversionParams params, Integer credits, String dialectOptions) {
+            this(params, credits, dialectOptions, null);
+        }
     }
 
     /**
@@ -92,7 +96,7 @@ public class ConversionService {
                 .chain(info -> {
                     Plan p = plan.apply(info);
                     var conversion = new ConversionQueue.NewConversion(UUID.randomUUID(), owner, kind, p.params(),
-                            boundedFilename(filename), info, input, p.credits(), p.dialectOptions());
+                            boundedFilename(filename), info, input, p.credits(), p.dialectOptions(), p.webhookUrl());
                     return queue.enqueue(conversion).replaceWith(pendingView(conversion));
                 })
                 .invoke(worker::pump);
