@@ -23,6 +23,9 @@ alter table conversions add column job_id uuid references jobs (id) on delete ca
 -- the item's place in its batch, for the order of the job document and the ZIP
 alter table conversions add column job_position int;
 alter table conversions add column webhook_url text;
+-- CRC-32 of the result, so that an archive of results can be written as it is streamed (a ZIP
+-- entry's header carries it before the bytes)
+alter table conversions add column output_crc32 bigint;
 create index conversions_job_idx on conversions (job_id, job_position) where job_id is not null;
 
 -- An item that ends is counted on its job in the same transaction, whichever path ended it

@@ -12,4 +12,12 @@ public interface ConvertConfig {
 
     @WithDefault("85")
     int defaultQuality();
+
+    /** Most files (or URLs) one batch may hold. */
+    @WithDefault("50")
+    int maxBatchFiles();
+
+    /** URLs of one batch fetched at the same time. */
+    @WithDefault("4")
+    int batchFetchConcurrency();
 }

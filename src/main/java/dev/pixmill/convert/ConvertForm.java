@@ -6,91 +6,10 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** The multipart form of {@code POST /api/v1/convert}. */
-public class ConvertForm implements ConvertParameters {
+public class ConvertForm extends ConvertFormFields {
 
     @RestForm("file")
     @Schema(type = SchemaType.STRING, format = "binary", required = true,
             description = "The image: JPEG, PNG, WebP, AVIF, HEIC, GIF, BMP, TIFF, ICO, SVG or PDF (first page)")
     public FileUpload file;
-
-    @RestForm("output_format")
-    @Schema(name = "output_format", description = OUTPUT_FORMAT)
-    public String outputFormat;
-
-    @RestForm("quality")
-    @Schema(name = "quality", type = SchemaType.INTEGER, description = QUALITY)
-    public String quality;
-
-    @RestForm("width")
-    @Schema(name = "width", type = SchemaType.INTEGER, description = WIDTH)
-    public String width;
-
-    @RestForm("height")
-    @Schema(name = "height", type = SchemaType.INTEGER, description = HEIGHT)
-    public String height;
-
-    @RestForm("optimize_for")
-    @Schema(name = "optimize_for", description = OPTIMIZE_FOR)
-    public String optimizeFor;
-
-    @RestForm("keep_metadata")
-    @Schema(name = "keep_metadata", type = SchemaType.BOOLEAN, description = KEEP_METADATA)
-    public String keepMetadata;
-
-    @RestForm("smart_quality")
-    @Schema(name = "smart_quality", enumeration = { "low", "medium", "high" }, description = SMART_QUALITY)
-    public String smartQuality;
-
-    @RestForm("target_kb")
-    @Schema(name = "target_kb", type = SchemaType.INTEGER, description = TARGET_KB)
-    public String targetKb;
-
-    @RestForm("webhook_url")
-    @Schema(name = "webhook_url", description = NOT_YET)
-    public String webhookUrl;
-
-    @Override
-    public String outputFormat() {
-        return outputFormat;
-    }
-
-    @Override
-    public String quality() {
-        return quality;
-    }
-
-    @Override
-    public String width() {
-        return width;
-    }
-
-    @Override
-    public String height() {
-        return height;
-    }
-
-    @Override
-    public String optimizeFor() {
-        return optimizeFor;
-    }
-
-    @Override
-    public String keepMetadata() {
-        return keepMetadata;
-    }
-
-    @Override
-    public String smartQuality() {
-        return smartQuality;
-    }
-
-    @Override
-    public String targetKb() {
-        return targetKb;
-    }
-
-    @Override
-    public String webhookUrl() {
-        return webhookUrl;
-    }
 }

@@ -2,6 +2,7 @@ package dev.pixmill.convert;
 
 import dev.pixmill.security.ApiKeyService;
 import dev.pixmill.web.ErrorBody;
+import dev.pixmill.web.PublicUrls;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -35,7 +36,13 @@ public class ConvertResource {
     ConvertService service;
 
     @Inject
+    BatchService batches;
+
+    @Inject
     ApiKeyService keys;
+
+    @Inject
+    PublicUrls urls;
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -81,6 +88,44 @@ public class ConvertResource {
         return keys.identify(request)
                 .chain(caller -> service.fromUrl(caller, body))
                 .map(c -> Response.accepted(ConversionStatusView.Accepted.of(c)).build());
+    }
+
+    @POST
+    @Path("/batch")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Convert a batch of uploaded images", description = "1-50 parts named 'files' and the "
+            + "convert parameters, applied to each. Answers 202 with the job; follow it at /api/v1/jobs/{job_id}. "
+            + "An input that is not a usable image becomes a failed item; the others are converted.")
+    @APIResponse(responseCode = "202", description = "Accepted",
+            content = @Content(schema = @Schema(implementation = JobView.Accepted.class)))
+    @APIResponse(responseCode = "400", description = "No files, more than 50, invalid parameter, malformed multipart",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "The request is over the batch body limit",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "Busy; retry after Retry-After seconds",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<Response> batch(@Context HttpServerRequest request, BatchForm form) {
+        return keys.identify(request)
+                .chain(caller -> batches.fromUploads(caller, form, urls.base(request)))
+                .map(job -> Response.accepted(job).build());
+    }
+
+    @POST
+    @Path("/url/batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Convert a batch of images fetched from URLs", description = "1-50 'urls' and the convert "
+            + "parameters. A URL that is malformed or not http(s) refuses the batch; one that cannot be fetched "
+            + "becomes a failed item. Answers 202 with the job.")
+    @APIResponse(responseCode = "202", description = "Accepted",
+            content = @Content(schema = @Schema(implementation = JobView.Accepted.class)))
+    @APIResponse(responseCode = "400", description = "No URLs, more than 50, a malformed URL, invalid parameter",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "Busy; retry after Retry-After seconds",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<Response> urlBatch(@Context HttpServerRequest request, BatchUrlRequest body) {
+        return keys.identify(request)
+                .chain(caller -> batches.fromUrls(caller, body, urls.base(request)))
+                .map(job -> Response.accepted(job).build());
     }
 
     @GET

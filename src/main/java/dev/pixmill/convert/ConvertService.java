@@ -103,7 +103,7 @@ public class ConvertService {
         return conversions.watch(parseId(id), caller.owner());
     }
 
-    private static void authorize(Caller caller) {
+    static void authorize(Caller caller) {
         if (caller.limits().disabled("convert")) {
             throw new ForbiddenException("api_disabled", "the conversion API is disabled for this API key");
         }
@@ -120,7 +120,7 @@ public class ConvertService {
                 info -> options.forInput(info.format()).toParams(limits));
     }
 
-    private void checkSize(long size) {
+    void checkSize(long size) {
         long max = limits().maxBytes();
         if (size > max) {
             throw new PayloadTooLargeException("file_too_large", String.format(

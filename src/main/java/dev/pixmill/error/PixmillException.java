@@ -8,7 +8,7 @@ package dev.pixmill.error;
 public abstract sealed class PixmillException extends RuntimeException
         permits BadRequestException, UnauthorizedException, ForbiddenException, NotFoundException,
         PayloadTooLargeException, UnsupportedFormatException, InvalidImageException,
-        ServiceBusyException, ProcessingException, RequestTimeoutException {
+        ServiceBusyException, ProcessingException, RequestTimeoutException, ConflictException {
 
     private final String code;
 

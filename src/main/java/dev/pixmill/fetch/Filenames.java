@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Picks a safe file name for a fetched body: Content-Disposition first, else the URL's last path segment. */
-final class Filenames {
+public final class Filenames {
 
     private static final int MAX_LENGTH = 200;
     private static final Pattern EXTENDED = Pattern.compile("(?i)filename\\*\\s*=\\s*([^']*)'[^']*'([^;]+)");
@@ -19,7 +19,7 @@ final class Filenames {
     }
 
     /** A sanitised name, or null when neither source yields one. */
-    static String of(String contentDisposition, URI uri) {
+    public static String of(String contentDisposition, URI uri) {
         String name = fromDisposition(contentDisposition);
         if (name == null && uri != null && uri.getRawPath() != null) {
             String raw = uri.getRawPath();

@@ -340,8 +340,8 @@ public class UrlFetcher {
 
     // ---- URL rules ---------------------------------------------------------------------------
 
-    /** Parses and checks a caller's URL; no network access. */
-    static URI parse(String url) {
+    /** Parses and checks a caller's URL (400 naming the fault); no network access. */
+    public static URI parse(String url) {
         if (url == null || url.isBlank()) {
             throw new BadRequestException("invalid_url", "The URL is empty.");
         }

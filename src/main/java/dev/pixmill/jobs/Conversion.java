@@ -66,4 +66,12 @@ public class Conversion extends PanacheEntityBase {
     /** JSON options of the dialect that submitted it, read back only by that dialect. */
     @Column(name = "dialect_options")
     public String dialectOptions;
+    /** The batch it belongs to, or null. */
+    @Column(name = "job_id")
+    public UUID jobId;
+    /** Its place in the batch (0-based). */
+    @Column(name = "job_position")
+    public Integer jobPosition;
+    @Column(name = "output_crc32")
+    public Long outputCrc32;
 }

@@ -60,16 +60,25 @@ public class ConversionQueue {
     JobsConfig config;
 
     public Uni<Void> enqueue(NewConversion c) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        return pool.withTransaction(tx -> insertPending(tx, c, null, null).chain(() -> notify(tx, WORK_CHANNEL, c.id())));
+    }
+
+    /** Inserts a pending conversion with its input (an item of {@code jobId} when that is not null). */
+    Uni<Void> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position) {
+        return tx.preparedQuery("""
                         insert into conversions (id, owner, kind, status, params, input_filename, input_format,
-                            input_size, input_width, input_height, output_format, credits, dialect_options, webhook_url)
-                        values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""")
+                            input_size, input_width, input_height, output_format, credits, dialect_options, webhook_url,
+                            job_id, job_position)
+                        values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
                 .execute(Tuple.from(new Object[] { c.id(), c.owner(), c.kind(), write(c.params()), c.inputFilename(),
                         c.input().format().extension(), (long) c.inputBytes().length, c.input().width(),
                         c.input().height(), c.params().output().extension(), c.credits(), c.dialectOptions(),
-                        c.webhookUrl() }))
-                .chain(() -> blobs.put(tx, c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes()))
-                .chain(() -> notify(tx, WORK_CHANNEL, c.id())));
+                        c.webhookUrl(), jobId, position }))
+                .chain(() -> blobs.put(tx, c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes()));
+    }
+
+    Uni<Void> notifyWork(SqlClient tx, UUID id) {
+        return notify(tx, WORK_CHANNEL, id);
     }
 
     /**
@@ -189,11 +198,11 @@ public class ConversionQueue {
                         update conversions set status = 'completed', progress = 100, output_size = $3,
                             output_width = $4, output_height = $5, output_format = $6, download_token = $7,
                             completed_at = now(), expires_at = now() + make_interval(secs => $8),
-                            lease_owner = null, lease_until = null
+                            lease_owner = null, lease_until = null, output_crc32 = $9
                         where id = $1 and lease_owner = $2 and status = 'processing'""")
                 .execute(Tuple.from(new Object[] { job.id(), job.lease(), (long) result.bytes().length, result.width(),
                         result.height(), result.format().extension(), downloadToken,
-                        (double) config.retention().toSeconds() }))
+                        (double) config.retention().toSeconds(), crc32(result.bytes()) }))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
                         : blobs.put(tx, job.id(), BlobStore.Role.OUTPUT, result.format().mimeType(), result.bytes())
                                 .chain(() -> blobs.delete(tx, job.id(), BlobStore.Role.INPUT))
@@ -289,6 +298,12 @@ public class ConversionQueue {
         return pool.query("select count(*) from conversions where status = 'pending'")
                 .execute()
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    static long crc32(byte[] bytes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     private Uni<Void> notify(SqlClient tx, String channel, UUID id) {

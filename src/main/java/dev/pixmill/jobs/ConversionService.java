@@ -11,18 +11,13 @@ import dev.pixmill.security.Tokens;
 import dev.pixmill.storage.BlobStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -58,7 +53,7 @@ public class ConversionService {
     ConversionWorker worker;
 
     @Inject
-    ConversionEvents events;
+    ChangeStream changes;
 
     @Inject
     JobsConfig config;
@@ -107,28 +102,9 @@ public class ConversionService {
                 .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "no conversion " + id));
     }
 
-    /**
-     * The conversion's states from now until it ends: the current one at once, then each change
-     * (signalled from whichever replica made it), ending after completed or failed. A slow
-     * re-read backs up the notifications, which are not guaranteed to arrive.
-     */
+    /** The conversion's states from now until it ends (see {@link ChangeStream}). */
     public Multi<Conversion> watch(UUID id, String owner) {
-        Context context = Objects.requireNonNull(Vertx.currentContext(), "watch must start on a Vert.x context");
-        // a trigger only means "read again": surplus ones are dropped rather than failing the
-        // stream (a broadcast or tick source fails a subscriber that has no demand left)
-        Multi<Object> triggers = Multi.createBy().merging().streams(
-                events.changes().filter(id::equals).onOverflow().drop().map(x -> (Object) x),
-                Multi.createFrom().ticks().every(config.statusRecheck()).onOverflow().drop().map(x -> (Object) x));
-        AtomicReference<String> last = new AtomicReference<>();
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item((Object) id), triggers)
-                // re-read on the request's own context: Hibernate Reactive sessions are bound to it
-                .emitOn(task -> context.runOnContext(v -> task.run()))
-                .onItem().transformToUni(x -> status(id, owner)).concatenate()
-                .filter(c -> {
-                    String state = c.status + "/" + c.progress;
-                    return !state.equals(last.getAndSet(state));
-                })
-                .plug(stream -> untilTerminal(stream));
+        return changes.follow(id, () -> status(id, owner), c -> c.status + "/" + c.progress, c -> c.status.terminal());
     }
 
     public Uni<Result> download(String token) {
@@ -138,6 +114,11 @@ public class ConversionService {
                         .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
                         .map(blob -> new Result(c, blob.contentType(), blob.size(),
                                 blobs.stream(c.id, BlobStore.Role.OUTPUT, blob.size()), resultFilename(c))));
+    }
+
+    /** The result bytes of a completed conversion, piece by piece, read as they are asked for. */
+    public Multi<Buffer> resultBody(Conversion completed) {
+        return blobs.stream(completed.id, BlobStore.Role.OUTPUT, completed.outputSize);
     }
 
     /**
@@ -196,7 +177,7 @@ public class ConversionService {
      * segment (browsers may send a client path), its stem shortened, its extension kept, never
      * cut inside a character.
      */
-    static String boundedFilename(String filename) {
+    public static String boundedFilename(String filename) {
         if (filename == null) {
             return null;
         }
@@ -227,33 +208,6 @@ public class ConversionService {
             stem = stem.substring(0, dot);
         }
         return (stem.isBlank() ? "image" : stem) + "." + extension;
-    }
-
-    /** Passes states on up to and including the first terminal one, then ends the stream. */
-    private static Multi<Conversion> untilTerminal(Multi<Conversion> stream) {
-        return Multi.createFrom().emitter(emitter -> {
-            AtomicReference<Cancellable> upstream = new AtomicReference<>();
-            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-            emitter.onTermination(() -> {
-                ended.set(true);
-                Cancellable c = upstream.get();
-                if (c != null) {
-                    c.cancel();
-                }
-            });
-            upstream.set(stream.subscribe().with(c -> {
-                if (emitter.isCancelled()) {
-                    return;
-                }
-                emitter.emit(c);
-                if (c.status.terminal()) {
-                    emitter.complete();
-                }
-            }, emitter::fail, emitter::complete));
-            if (ended.get()) { // ended synchronously, before upstream was known
-                upstream.get().cancel();
-            }
-        });
     }
 
     private static Conversion pendingView(ConversionQueue.NewConversion c) {

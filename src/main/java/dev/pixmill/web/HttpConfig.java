@@ -15,6 +15,13 @@ public interface HttpConfig {
     @WithDefault("60s")
     Duration requestTimeout();
 
+    /**
+     * Largest request body except a batch upload's (whose limit is quarkus.http.limits.max-body-size,
+     * room for 50 files): a single file and its form fields.
+     */
+    @WithDefault("24M")
+    MemorySize maxRequestBody();
+
     /** Headers of one multipart part (Content-Disposition with its filename, Content-Type, ...). */
     @WithDefault("8K")
     MemorySize maxPartHeaderSize();

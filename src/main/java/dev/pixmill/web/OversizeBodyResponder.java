@@ -19,6 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class OversizeBodyResponder {
 
+    static final String BATCH_UPLOAD = "/api/v1/convert/batch";
+
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
     MemorySize maxBodySize;
 
@@ -26,16 +28,24 @@ public class OversizeBodyResponder {
     EngineConfig engineConfig;
 
     @Inject
+    HttpConfig httpConfig;
+
+    @Inject
     ObjectMapper json;
 
     void register(@Observes Router router) {
-        long limit = maxBodySize.asLongValue();
+        // the HTTP layer's limit is the batch upload's; every other request has the single-file one
+        long batchLimit = maxBodySize.asLongValue();
+        long limit = Math.min(batchLimit, httpConfig.maxRequestBody().asLongValue());
         ErrorResponse tooLarge = new ErrorResponse(413, "file_too_large", String.format(
                 "the request is larger than the file limit of %.0f MB", engineConfig.limits().maxBytes() / 1048576.0));
+        ErrorResponse batchTooLarge = new ErrorResponse(413, "file_too_large", String.format(
+                "the batch request is larger than its limit of %.0f MB", batchLimit / 1048576.0));
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length != null && parse(length) > limit) {
-                tooLarge.send(ctx.request(), json);
+            boolean batch = BATCH_UPLOAD.equals(ctx.normalizedPath());
+            if (length != null && parse(length) > (batch ? batchLimit : limit)) {
+                (batch ? batchTooLarge : tooLarge).send(ctx.request(), json);
                 return;
             }
             ctx.next();

@@ -27,7 +27,8 @@ public class PublicUrls {
         return base(request) + path;
     }
 
-    private String base(HttpServerRequest request) {
+    /** Scheme and authority (and prefix) of this service for a client of {@code request}; no trailing slash. */
+    public String base(HttpServerRequest request) {
         String configured = config.publicBaseUrl().map(String::strip).orElse("");
         if (!configured.isEmpty()) {
             return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;

@@ -28,18 +28,27 @@ public class StreamedDownload {
     @Inject
     ObjectMapper json;
 
+    /** Bytes to send as an attachment: their type, exact length, the pieces and the file name. */
+    public record Payload(String contentType, long size, Multi<Buffer> body, String filename) {
+    }
+
     /**
      * Answers {@code ctx} with the result {@code lookup} finds, or with its failure as an error in
      * the shape of the path's dialect.
      */
     public void serve(RoutingContext ctx, Uni<ConversionService.Result> lookup, boolean withBody) {
+        send(ctx, lookup.map(r -> new Payload(r.contentType(), r.size(), r.body(), r.filename())), withBody);
+    }
+
+    /** As {@link #serve}, for any payload. */
+    public void send(RoutingContext ctx, Uni<Payload> lookup, boolean withBody) {
         Context context = ctx.vertx().getOrCreateContext();
         lookup.subscribe().with(
                 result -> context.runOnContext(v -> send(ctx, context, result, withBody)),
                 failure -> context.runOnContext(v -> fail(ctx, failure)));
     }
 
-    private void send(RoutingContext ctx, Context context, ConversionService.Result result, boolean withBody) {
+    private void send(RoutingContext ctx, Context context, Payload result, boolean withBody) {
         HttpServerResponse response = ctx.response();
         if (response.closed()) {
             return; // the client left during the lookup

@@ -1,0 +1,22 @@
+package dev.pixmill.convert;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.List;
+
+/** The JSON body of {@code POST /api/v1/convert/url/batch}: {@code urls} and the convert parameters. */
+public record BatchUrlRequest(
+        @Schema(required = true, description = "1-50 http or https URLs of images (each at most 20 MB, 30 s, 3 redirects)")
+        List<String> urls,
+        @JsonProperty("output_format") @Schema(description = OUTPUT_FORMAT) String outputFormat,
+        @Schema(type = SchemaType.INTEGER, description = QUALITY) String quality,
+        @Schema(type = SchemaType.INTEGER, description = WIDTH) String width,
+        @Schema(type = SchemaType.INTEGER, description = HEIGHT) String height,
+        @JsonProperty("optimize_for") @Schema(description = OPTIMIZE_FOR) String optimizeFor,
+        @JsonProperty("keep_metadata") @Schema(type = SchemaType.BOOLEAN, description = KEEP_METADATA) String keepMetadata,
+        @JsonProperty("smart_quality") @Schema(description = SMART_QUALITY) String smartQuality,
+        @JsonProperty("target_kb") @Schema(type = SchemaType.INTEGER, description = TARGET_KB) String targetKb,
+        @JsonProperty("webhook_url") @Schema(description = NOT_YET) String webhookUrl) implements ConvertParameters {
+}
