@@ -9,7 +9,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import dev.pixmill.jobs.QueueSweeper;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static dev.pixmill.support.Batches.awaitEnd;
 import static dev.pixmill.support.Batches.unzip;
@@ -39,6 +42,9 @@ class BatchFlowTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    QueueSweeper sweeper;
 
     @Test
     void batchTutorialUploadPollDownloadEachAndZip() throws Exception {
@@ -309,6 +315,42 @@ class BatchFlowTest {
                 .extract().path("job_id");
         JsonPath job = awaitEnd(jobId);
         assertThat(job.getList("items.status")).containsExactlyInAnyOrder("failed", "completed");
+    }
+
+    @Test
+    void anEndedJobExpiresWithItsItemsAndTheirBytes() {
+        Map<String, byte[]> files = Map.of("a.png", TestImages.png(50, 40), "b.png", TestImages.png(40, 50));
+        String jobId = Batches.upload(files).post("/api/v1/convert/batch").then().statusCode(202)
+                .extract().path("job_id");
+        JsonPath job = awaitEnd(jobId);
+        String download = job.getString("items[0].download_url");
+        UUID id = UUID.fromString(jobId);
+        // every item shares the job's expiry, however early it ended
+        long distinct = pool.preparedQuery("select count(distinct c.expires_at) from conversions c join jobs j"
+                        + " on j.id = c.job_id where j.id = $1 and c.expires_at = j.expires_at")
+                .execute(Tuple.of(id)).await().indefinitely().iterator().next().getLong(0);
+        assertThat(distinct).isEqualTo(1);
+        // an item alone past its expiry is not purged while its job is kept ...
+        pool.preparedQuery("update conversions set expires_at = now() - interval '1 hour' where job_id = $1")
+                .execute(Tuple.of(id)).await().indefinitely();
+        sweeper.purgeExpired().await().indefinitely();
+        assertThat(count("select count(*) from conversions where job_id = $1", id)).isEqualTo(2);
+        // ... the job past its expiry goes, with its items and their bytes
+        pool.preparedQuery("update jobs set expires_at = now() - interval '1 hour' where id = $1")
+                .execute(Tuple.of(id)).await().indefinitely();
+        given().get("/api/v1/jobs/{id}", jobId).then().statusCode(404);
+        assertThat(sweeper.purgeExpired().await().indefinitely()).isGreaterThanOrEqualTo(2);
+        assertThat(count("select count(*) from jobs where id = $1", id)).isZero();
+        assertThat(count("select count(*) from conversions where job_id = $1", id)).isZero();
+        assertThat(count("select count(*) from blobs b where not exists (select 1 from conversions c"
+                + " where c.id = b.conversion_id)", null)).isZero();
+        given().get(download).then().statusCode(404).body("error", equalTo("not_found"));
+    }
+
+    private long count(String sql, UUID id) {
+        var query = pool.preparedQuery(sql);
+        return (id == null ? query.execute() : query.execute(Tuple.of(id))).await().indefinitely().iterator().next()
+                .getLong(0);
     }
 
     private long jobCount() {
