@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/setup.sh
+. bench/lib.sh
 find_jdk25
 ensure_libvips
 ensure_postgres_running
@@ -24,16 +25,8 @@ JAVA="$JAVA_HOME/bin/java"
 work=$(mktemp -d)
 trap 'rm -rf "$work"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT
 
-# A 12 MP "photo": smooth Perlin texture per channel plus sensor-like noise, JPEG q90 (~5 MB).
-for s in 1 2 3; do
-  vips perlin "$work/p$s.v" 4000 3000 --cell-size 200 --seed $s
-  vips linear "$work/p$s.v" "$work/l$s.v" 110 128 --uchar
-done
-vips bandjoin "$work/l1.v $work/l2.v $work/l3.v" "$work/rgb.v"
-vips gaussnoise "$work/n.v" 4000 3000 --sigma 12 --mean 0
-vips add "$work/rgb.v" "$work/n.v" "$work/a.v"
-vips cast "$work/a.v" "$work/c.v" uchar
-vips copy "$work/c.v" "$work/photo.jpg[Q=90]"
+# A 12 MP "photo", JPEG q90 (~5 MB).
+synthetic_photo "$work/photo.jpg" 4000 3000 0 90
 echo "input: $(vipsheader "$work/photo.jpg"), $(stat -c %s "$work/photo.jpg") bytes"
 # the same photo within the optimize dialect's 2000x2000, about 2 MB (Q=97 keeps its noise)
 vips thumbnail "$work/photo.jpg" "$work/photo2mb.jpg[Q=97]" 2000
@@ -66,14 +59,7 @@ for f in "webp[Q=80,strip]" "jpg[Q=80,optimize_coding,strip]"; do
 done
 
 echo "== HTTP end to end, concurrency 4, ${SECONDS_PER_RUN}s per format =="
-QUARKUS_HTTP_PORT=$PORT \
-QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/pixmill_bench \
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/pixmill_bench \
-QUARKUS_LOG_CONSOLE_JSON_ENABLED=false MALLOC_ARENA_MAX=2 PIXMILL_ADMIN_TOKEN=bench-operator \
-  "$JAVA" -Xmx192m -Xms64m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -jar target/quarkus-app/quarkus-run.jar \
-  >"$work/service.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 1; done
+start_service "$PORT" "$work/service.log"
 for f in webp jpg; do
   "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo.jpg" "$f" 4 "$SECONDS_PER_RUN"
 done
@@ -84,4 +70,4 @@ echo "== synchronous dialects, concurrency 4, ${SECONDS_PER_RUN}s each, 2 MB pho
 "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" optimize "$key"
 "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" webp 4 "$SECONDS_PER_RUN" optimize "$key"
 "$JAVA" bench/HttpLoad.java "http://127.0.0.1:$PORT" "$work/photo2mb.jpg" jpg 4 "$SECONDS_PER_RUN" imgcompress "$key"
-echo "service peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
+echo "service peak RSS: $(peak_rss $pid)"
