@@ -283,6 +283,9 @@ class ConvertResizeTest {
         given().multiPart("file", "p.jpg", PHOTO_JPG, "image/jpeg").multiPart("width", "100")
                 .multiPart("webhook_url", "https://example.com/hook").post("/api/v1/resize")
                 .then().statusCode(400).body("error", equalTo("unsupported_parameter"));
+        given().multiPart("file", "p.jpg", PHOTO_JPG, "image/jpeg").multiPart("percent", "50")
+                .multiPart("percent", "60").post("/api/v1/resize").then().statusCode(400)
+                .body("error", equalTo("duplicate_parameter")).body("message", containsString("percent"));
         given().multiPart("width", "100").post("/api/v1/resize").then().statusCode(400)
                 .body("error", equalTo("missing_file"));
         given().multiPart("file", "e.png", new byte[0], "image/png").multiPart("width", "100")
