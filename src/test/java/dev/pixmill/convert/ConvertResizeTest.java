@@ -46,21 +46,7 @@ class ConvertResizeTest {
     @Inject
     DatabaseSettings database;
 
-    /** Vertical bands: red on the left quarter, green in the middle half, blue on the right quarter. */
-    static BufferedImage bands(int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.RED);
-        g.fillRect(0, 0, w / 4, h);
-        g.setColor(Color.GREEN);
-        g.fillRect(w / 4, 0, w / 2, h);
-        g.setColor(Color.BLUE);
-        g.fillRect(w / 4 + w / 2, 0, w - w / 4 - w / 2, h);
-        g.dispose();
-        return img;
-    }
-
-    static final byte[] BANDS_PNG = TestImages.encode(bands(400, 100), "png");
+    static final byte[] BANDS_PNG = TestImages.encode(TestImages.bands(400, 100), "png");
     static final byte[] PHOTO_JPG = TestImages.jpeg(400, 300);
 
     @Test
@@ -125,7 +111,7 @@ class ConvertResizeTest {
     @Test
     void containPadsTransparentWhereTheFormatHasAlphaAndWhiteElsewhere() throws IOException {
         // 400x100 into 200x200: 200x50 in the middle, 75 rows of padding above and below
-        byte[] jpg = TestImages.encode(bands(400, 100), "jpg");
+        byte[] jpg = TestImages.encode(TestImages.bands(400, 100), "jpg");
         BufferedImage white = read(download(resized("b.jpg", jpg, Map.of("width", "200", "height", "200",
                 "fit", "contain"))));
         assertSize(white, 200, 200);
@@ -148,7 +134,7 @@ class ConvertResizeTest {
 
     @Test
     void nothingIsEnlargedUnlessAsked() throws IOException {
-        byte[] small = TestImages.encode(bands(100, 50), "png");
+        byte[] small = TestImages.encode(TestImages.bands(100, 50), "png");
         Map<String, String> box = Map.of("width", "200", "height", "200");
         assertSize(read(download(resized("s.png", small, box))), 100, 50);
         assertSize(read(download(resized("s.png", small, with(box, "upscale", "true")))), 200, 100);

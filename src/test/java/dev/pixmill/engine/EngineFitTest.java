@@ -7,8 +7,6 @@ import dev.pixmill.error.PayloadTooLargeException;
 import dev.pixmill.error.PixmillException;
 import dev.pixmill.support.Animations;
 import dev.pixmill.support.TestImages;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,20 +29,6 @@ class EngineFitTest {
     static EngineResult convert(byte[] in, ImageFormat out, int w, int h, Fit fit, boolean upscale) {
         return engine.convert(in, new ConversionSpec(out, 90, w, h, upscale, false, Fixtures.LIMITS,
                 Duration.ofSeconds(60), null, fit));
-    }
-
-    /** Three vertical bands: red on the left quarter, green in the middle half, blue on the right quarter. */
-    static BufferedImage bands(int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.RED);
-        g.fillRect(0, 0, w / 4, h);
-        g.setColor(Color.GREEN);
-        g.fillRect(w / 4, 0, w / 2, h);
-        g.setColor(Color.BLUE);
-        g.fillRect(w / 4 + w / 2, 0, w - w / 4 - w / 2, h);
-        g.dispose();
-        return img;
     }
 
     static BufferedImage turned(BufferedImage img) {
@@ -86,7 +70,7 @@ class EngineFitTest {
     @Test
     void coverFillsTheBoxAndCropsTheMiddle() {
         // 400x100 into 300x100: nothing to shrink, 100 columns cut, 50 from each side
-        byte[] png = TestImages.encode(bands(400, 100), "png");
+        byte[] png = TestImages.encode(TestImages.bands(400, 100), "png");
         EngineResult r = convert(png, ImageFormat.PNG, 300, 100, Fit.COVER, false);
         assertThat(r.width()).isEqualTo(300);
         assertThat(r.height()).isEqualTo(100);
@@ -97,7 +81,7 @@ class EngineFitTest {
         assertThat(close(img.getRGB(150, 50), GREEN)).isTrue();
 
         // shrunk first: 800x200 fills 300x100 at half size (400x100), then the same crop
-        byte[] big = TestImages.encode(bands(800, 200), "png");
+        byte[] big = TestImages.encode(TestImages.bands(800, 200), "png");
         img = Fixtures.read(convert(big, ImageFormat.PNG, 300, 100, Fit.COVER, false).bytes());
         assertThat(img.getWidth()).isEqualTo(300);
         assertThat(img.getHeight()).isEqualTo(100);
@@ -117,7 +101,7 @@ class EngineFitTest {
     @Test
     void coverCropsATallImageTopAndBottom() {
         // the bands turned: red on top, blue at the bottom; 100x400 into 100x300
-        byte[] png = TestImages.encode(turned(bands(400, 100)), "png");
+        byte[] png = TestImages.encode(turned(TestImages.bands(400, 100)), "png");
         EngineResult r = convert(png, ImageFormat.WEBP, 100, 300, Fit.COVER, false);
         assertThat(r.width()).isEqualTo(100);
         assertThat(r.height()).isEqualTo(300);
@@ -128,7 +112,7 @@ class EngineFitTest {
 
     @Test
     void coverWithoutUpscaleKeepsTheSidesThatAreShorterThanTheBox() {
-        byte[] png = TestImages.encode(bands(400, 100), "png");
+        byte[] png = TestImages.encode(TestImages.bands(400, 100), "png");
         // taller box than the image: the height stays 100, the width is cut to the box
         EngineResult r = convert(png, ImageFormat.PNG, 200, 200, Fit.COVER, false);
         assertThat(new int[] {r.width(), r.height()}).containsExactly(200, 100);
@@ -164,7 +148,7 @@ class EngineFitTest {
     @Test
     void containPadsTransparentWhereTheFormatHasAlpha() {
         // 400x100 into 200x200: fitted to 200x50, 75 rows of padding above and below
-        byte[] jpeg = TestImages.encode(bands(400, 100), "jpg");
+        byte[] jpeg = TestImages.encode(TestImages.bands(400, 100), "jpg");
         for (ImageFormat f : new ImageFormat[] {ImageFormat.PNG, ImageFormat.WEBP, ImageFormat.GIF,
                 ImageFormat.TIFF, ImageFormat.AVIF}) {
             EngineResult r = convert(jpeg, f, 200, 200, Fit.CONTAIN, false);
@@ -198,7 +182,7 @@ class EngineFitTest {
 
     @Test
     void containWithoutUpscaleCentresTheImageAtItsOwnSize() {
-        byte[] png = TestImages.encode(bands(100, 50), "png");
+        byte[] png = TestImages.encode(TestImages.bands(100, 50), "png");
         EngineResult r = convert(png, ImageFormat.PNG, 200, 200, Fit.CONTAIN, false);
         BufferedImage img = Fixtures.read(r.bytes());
         assertThat(new int[] {img.getWidth(), img.getHeight()}).containsExactly(200, 200);
@@ -224,7 +208,7 @@ class EngineFitTest {
 
     @Test
     void icoKeepsItsLimitAndTheBoxProportions() {
-        byte[] png = TestImages.encode(bands(800, 200), "png");
+        byte[] png = TestImages.encode(TestImages.bands(800, 200), "png");
         EngineResult r = convert(png, ImageFormat.ICO, 1024, 512, Fit.CONTAIN, false);
         assertThat(new int[] {r.width(), r.height()}).containsExactly(256, 128);
         Fixtures.assertDecodes(ImageFormat.ICO, r.bytes(), 256, 128);
@@ -258,7 +242,7 @@ class EngineFitTest {
 
     @Test
     void anEnlargedOrPaddedResultIsHeldToThePixelLimits() {
-        byte[] png = TestImages.encode(bands(40, 20), "png");
+        byte[] png = TestImages.encode(TestImages.bands(40, 20), "png");
         ImageLimits small = new ImageLimits(1 << 20, 500, 500, 1, true);
         ImageInfo info = engine.probe(png, small);
         for (ConversionSpec spec : new ConversionSpec[] {
@@ -286,7 +270,7 @@ class EngineFitTest {
     void theMemoryReservedCountsTheEnlargedResult() {
         EngineMemory memory = new EngineMemory(64L << 20);
         ImageEngine budgeted = new ImageEngine(VectorRenderer.Settings.defaults(), memory);
-        byte[] png = TestImages.encode(bands(40, 20), "png"); // tiny: only the result can be large
+        byte[] png = TestImages.encode(TestImages.bands(40, 20), "png"); // tiny: only the result can be large
         // 4000x4000 WebP is about 16 MP * 7 bytes in libwebp: over a 64 MB budget
         for (Fit fit : Fit.values()) {
             ConversionSpec spec = new ConversionSpec(ImageFormat.WEBP, 80, 4000, 4000, fit != Fit.CONTAIN, false,
