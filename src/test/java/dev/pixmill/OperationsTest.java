@@ -9,6 +9,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 
 /** Health, metrics and the API description that operators rely on. */
 @QuarkusTest
@@ -44,6 +45,7 @@ class OperationsTest {
                 .body(containsString("/api/v1/download/{token}"))
                 .body(containsString("\"/api/v1/optimize\""))
                 .body(containsString("\"/api/v1/compress\""))
+                .body(containsString("\"/api/v1/resize\""))
                 .body(containsString("/api/v1/optimize/download/{id}"))
                 .body(containsString("OptimizeError"))
                 // clients read the parameter names they must send from here
@@ -51,6 +53,9 @@ class OperationsTest {
                 .body("components.schemas.ConvertForm.properties.output_format.type", equalTo("string"))
                 .body("components.schemas.ConvertForm.properties.keep_metadata.type", equalTo("boolean"))
                 .body("components.schemas.ConvertUrlRequest.properties.optimize_for.type", equalTo("string"))
+                .body("components.schemas.ResizeForm.properties.percent.type", equalTo("integer"))
+                .body("components.schemas.ResizeForm.properties.fit.enum", hasItems("inside", "cover", "contain"))
+                .body("components.schemas.ResizeForm.properties.upscale.type", equalTo("boolean"))
                 .body("components.schemas.ConversionStatusView.properties.download_url.type", equalTo("string"));
     }
 }

@@ -124,7 +124,7 @@ public class BatchService {
         ImageLimits limits = convert.limits();
         var batch = new JobService.Batch(caller.owner(), ConvertService.KIND, baseUrl, null, limits,
                 options.output().extension(), inputs,
-                info -> new ConversionService.Plan(options.forInput(info.format()).toParams(limits), null, null));
+                info -> new ConversionService.Plan(options.plan(info, limits), null, null));
         return jobs.submit(batch).map(id -> new JobView.Accepted(id.toString(), "processing", inputs.size()));
     }
 

@@ -1,7 +1,10 @@
 package dev.pixmill.convert;
 
 import dev.pixmill.engine.Compression;
+import dev.pixmill.engine.Fit;
+import dev.pixmill.engine.ImageEngine;
 import dev.pixmill.engine.ImageFormat;
+import dev.pixmill.engine.ImageInfo;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.engine.compress.Compressor;
 import dev.pixmill.error.BadRequestException;
@@ -10,6 +13,9 @@ import dev.pixmill.jobs.ConversionParams;
 import static dev.pixmill.web.FormValues.integer;
 import static dev.pixmill.web.FormValues.present;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,12 +24,55 @@ import java.util.Map;
  * names and go through the same parser, so both forms accept and refuse exactly the same things.
  */
 public record ConvertOptions(ImageFormat output, int quality, Integer width, Integer height, boolean keepMetadata,
-        Preset preset, Compression compression) {
+        Preset preset, Compression compression, Resize resize) {
 
     static final int MAX_BOX_SIDE = 100_000;
+    static final int MAX_PERCENT = 1000;
+
+    /**
+     * What only {@code POST /api/v1/resize} asks for.
+     *
+     * @param percent the scale, resolved to a box once the input's size is known; null for a box
+     * @param presetQuality the quality is the preset's for the format, known once the input is
+     */
+    record Resize(Fit fit, boolean upscale, Integer percent, boolean presetQuality) {
+    }
+
+    /** A conversion that fits inside its box and never enlarges. */
+    public ConvertOptions(ImageFormat output, int quality, Integer width, Integer height, boolean keepMetadata,
+            Preset preset, Compression compression) {
+        this(output, quality, width, height, keepMetadata, preset, compression, null);
+    }
 
     public ConversionParams toParams(ImageLimits limits) {
-        return new ConversionParams(output, quality, width, height, false, keepMetadata, limits, compression);
+        return new ConversionParams(output, quality, width, height, resize != null && resize.upscale(), keepMetadata,
+                limits, compression, resize == null ? Fit.INSIDE : resize.fit());
+    }
+
+    /**
+     * What to queue for this input: the format kept when none was asked, a percent made a box of the
+     * input's displayed size, and a result over the pixel limits refused before anything is queued.
+     */
+    ConversionParams plan(ImageInfo input, ImageLimits limits) {
+        ConvertOptions options = forInput(input.format());
+        if (resize != null && resize.percent() != null) {
+            options = options.scaled(input);
+        }
+        ConversionParams params = options.toParams(limits);
+        ImageEngine.checkResultSize(input, params.toSpec(Duration.ZERO)); // the deadline does not change a size
+        return params;
+    }
+
+    /**
+     * A percent as a box: round(side × percent / 100) of the displayed sides, at least 1, filled
+     * (cover) so that the result has exactly that size; the crop takes off at most the rounding.
+     */
+    private ConvertOptions scaled(ImageInfo input) {
+        int p = resize.percent();
+        int w = (int) Math.max(1, Math.round(input.displayWidth() * p / 100.0));
+        int h = (int) Math.max(1, Math.round(input.displayHeight() * p / 100.0));
+        return new ConvertOptions(output, quality, w, h, keepMetadata, preset, compression,
+                new Resize(Fit.COVER, p > 100, p, resize.presetQuality()));
     }
 
     /**
@@ -36,10 +85,70 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
         }
         ImageFormat kept = input.writable() && input != ImageFormat.PDF && input != ImageFormat.SVG ? input
                 : ImageFormat.PNG;
-        if (compression.kind() == Compression.Kind.TARGET_KB && !Compressor.supportsTargetSize(kept)) {
+        if (compression != null && compression.kind() == Compression.Kind.TARGET_KB
+                && !Compressor.supportsTargetSize(kept)) {
             throw noTarget(kept);
         }
-        return new ConvertOptions(kept, quality, width, height, keepMetadata, preset, compression);
+        int q = resize != null && resize.presetQuality() ? preset.quality(kept) : quality;
+        return new ConvertOptions(kept, q, width, height, keepMetadata, preset, compression, resize);
+    }
+
+    /**
+     * {@code POST /api/v1/resize}: exactly one of percent, a box (width and/or height) or a preset;
+     * the input's format unless asked (or the preset's own, favicon's ico); one plain encode.
+     */
+    static ConvertOptions parseResize(Map<String, String> p, ConvertConfig config) {
+        refuseNotYetSupported(p);
+        Integer percent = integer(p, "percent", 1, MAX_PERCENT);
+        Integer width = integer(p, "width", 1, MAX_BOX_SIDE);
+        Integer height = integer(p, "height", 1, MAX_BOX_SIDE);
+        Preset preset = present(p.get("preset")) ? preset(p, "preset") : null;
+        List<String> sizes = new ArrayList<>();
+        if (percent != null) {
+            sizes.add("percent");
+        }
+        if (width != null || height != null) {
+            sizes.add(width != null && height != null ? "width/height" : width != null ? "width" : "height");
+        }
+        if (preset != null) {
+            sizes.add("preset");
+        }
+        if (sizes.size() != 1) {
+            throw new BadRequestException("invalid_parameter", "give exactly one of percent, width/height or preset"
+                    + (sizes.isEmpty() ? "" : ", not " + String.join(" and ", sizes)));
+        }
+        Fit fit = Fit.INSIDE;
+        if (present(p.get("fit"))) {
+            String name = p.get("fit");
+            fit = Fit.of(name).orElseThrow(() -> new BadRequestException("invalid_parameter",
+                    "fit must be inside, cover or contain, not '" + name + "'"));
+            if (percent != null) {
+                throw new BadRequestException("invalid_parameter",
+                        "fit needs a box (width and height, or a preset); percent keeps the proportions");
+            }
+            if (fit != Fit.INSIDE && preset == null && (width == null || height == null)) {
+                throw new BadRequestException("invalid_parameter",
+                        "fit=" + fit.id() + " needs a box of both sides: give width and height, or a preset");
+            }
+        }
+        Boolean upscale = optionalBool(p, "upscale");
+        if (percent != null && percent > 100 && Boolean.FALSE.equals(upscale)) {
+            throw new BadRequestException("invalid_parameter",
+                    "percent above 100 enlarges the image, which upscale=false forbids");
+        }
+        ImageFormat output = present(p.get("output_format")) ? outputFormat(p)
+                : preset != null ? preset.format().orElse(null) : null;
+        Integer quality = integer(p, "quality", 1, 100);
+        boolean presetQuality = quality == null && preset != null;
+        int q = quality != null ? quality
+                : presetQuality && output != null ? preset.quality(output) : config.defaultQuality();
+        if (preset != null) {
+            width = preset.width();
+            height = preset.height();
+        }
+        boolean enlarge = percent != null ? percent > 100 : Boolean.TRUE.equals(upscale);
+        return new ConvertOptions(output, q, width, height, bool(p, "keep_metadata"), preset, null,
+                new Resize(fit, enlarge, percent, presetQuality && output == null));
     }
 
     /** {@code POST /api/v1/compress}: no box, the format of the input unless asked, a compression always. */
@@ -58,12 +167,7 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
     /** Parses the parameters; every problem is a 400 naming the parameter. */
     static ConvertOptions parse(Map<String, String> p, ConvertConfig config) {
         refuseNotYetSupported(p);
-        Preset preset = null;
-        if (present(p.get("optimize_for"))) {
-            String name = p.get("optimize_for");
-            preset = Preset.byId(name).orElseThrow(() -> new BadRequestException("invalid_parameter",
-                    "optimize_for must be one of the presets listed at /api/v1/presets, not '" + name + "'"));
-        }
+        Preset preset = present(p.get("optimize_for")) ? preset(p, "optimize_for") : null;
         ImageFormat output = present(p.get("output_format")) ? outputFormat(p)
                 : preset != null && preset.format().isPresent() ? preset.format().get()
                 : ImageFormat.fromName(config.defaultFormat()).orElse(ImageFormat.JPEG);
@@ -115,6 +219,12 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
         }
     }
 
+    private static Preset preset(Map<String, String> p, String field) {
+        String name = p.get(field);
+        return Preset.byId(name).orElseThrow(() -> new BadRequestException("invalid_parameter",
+                field + " must be one of the presets listed at /api/v1/presets, not '" + name + "'"));
+    }
+
     private static ImageFormat outputFormat(Map<String, String> p) {
         return ImageFormat.fromName(p.get("output_format")).filter(ImageFormat::writable)
                 .orElseThrow(() -> new BadRequestException("invalid_parameter", "output_format must be one of "
@@ -128,9 +238,14 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
     }
 
     private static boolean bool(Map<String, String> p, String name) {
+        return Boolean.TRUE.equals(optionalBool(p, name));
+    }
+
+    /** true, false, or null when not given. */
+    private static Boolean optionalBool(Map<String, String> p, String name) {
         String value = p.get(name);
         if (!present(value)) {
-            return false;
+            return null;
         }
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> true;

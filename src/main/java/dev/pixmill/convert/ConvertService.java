@@ -26,6 +26,7 @@ public class ConvertService {
 
     static final String KIND = "convert";
     static final String COMPRESS_KIND = "compress";
+    static final String RESIZE_KIND = "resize";
 
     @Inject
     ConversionService conversions;
@@ -54,6 +55,11 @@ public class ConvertService {
     /** {@code POST /api/v1/compress}: the format is kept unless asked, the quality found by the engine. */
     public Uni<Conversion> compress(Caller caller, CompressForm form) {
         return upload(caller, form.file, COMPRESS_KIND, () -> ConvertOptions.parseCompress(form.asMap(), config));
+    }
+
+    /** {@code POST /api/v1/resize}: a percent, a box or a preset, fitted inside, cover or contain. */
+    public Uni<Conversion> resize(Caller caller, ResizeForm form) {
+        return upload(caller, form.file, RESIZE_KIND, () -> ConvertOptions.parseResize(form.asMap(), config));
     }
 
     private Uni<Conversion> upload(Caller caller, FileUpload upload, String kind,
@@ -117,7 +123,7 @@ public class ConvertService {
     private Uni<Conversion> submit(Caller caller, String kind, byte[] bytes, String filename, ConvertOptions options) {
         ImageLimits limits = limits();
         return conversions.submit(caller.owner(), kind, bytes, filename, limits,
-                info -> options.forInput(info.format()).toParams(limits));
+                info -> options.plan(info, limits));
     }
 
     void checkSize(long size) {

@@ -15,14 +15,22 @@ import java.time.Duration;
  * @param limits byte and pixel limits, checked before decoding
  * @param timeout deadline for the whole conversion
  * @param compression a compression search instead of one encode at {@code quality}, or null
+ * @param fit how the image meets a box of both sides; null is {@link Fit#INSIDE}. {@link Fit#COVER}
+ *        and {@link Fit#CONTAIN} need both sides
  */
 public record ConversionSpec(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
-        boolean keepMetadata, ImageLimits limits, Duration timeout, Compression compression) {
+        boolean keepMetadata, ImageLimits limits, Duration timeout, Compression compression, Fit fit) {
 
     /** A plain conversion: one encode at {@code quality}. */
     public ConversionSpec(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
             boolean keepMetadata, ImageLimits limits, Duration timeout) {
         this(output, quality, width, height, upscale, keepMetadata, limits, timeout, null);
+    }
+
+    /** Fitting inside the box. */
+    public ConversionSpec(ImageFormat output, int quality, Integer width, Integer height, boolean upscale,
+            boolean keepMetadata, ImageLimits limits, Duration timeout, Compression compression) {
+        this(output, quality, width, height, upscale, keepMetadata, limits, timeout, compression, Fit.INSIDE);
     }
 
     public ConversionSpec {
@@ -34,6 +42,12 @@ public record ConversionSpec(ImageFormat output, int quality, Integer width, Int
         }
         if ((width != null && width < 1) || (height != null && height < 1)) {
             throw new IllegalArgumentException("box sides must be positive");
+        }
+        if (fit == null) {
+            fit = Fit.INSIDE;
+        }
+        if (fit != Fit.INSIDE && (width == null || height == null)) {
+            throw new IllegalArgumentException(fit.id() + " needs a box of both sides");
         }
     }
 }

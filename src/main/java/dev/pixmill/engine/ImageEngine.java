@@ -61,7 +61,8 @@ public class ImageEngine {
     public ImageInfo probe(byte[] input, ImageLimits limits) {
         try (PipelineContext ctx = new PipelineContext(input, null, limits, PROBE_TIMEOUT, vector, null)) {
             run(probePipeline, ctx);
-            return new ImageInfo(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.headerPages, ctx.headerAlpha);
+            return new ImageInfo(ctx.format, ctx.headerWidth, ctx.headerHeight, ctx.headerPages, ctx.headerAlpha,
+                    ctx.headerSidesSwapped);
         }
     }
 
@@ -89,6 +90,18 @@ public class ImageEngine {
         } catch (OutOfMemoryError e) {
             throw new ProcessingException("processing_failed", "the image needs more memory than is available", e);
         }
+    }
+
+    /**
+     * Refuses at once a conversion whose result would be over the input's pixel limits (enlarged,
+     * or padded to a larger contain box), as the pipeline does before decoding: for dialects that
+     * plan the conversion after the probe, so that the request itself is answered 413.
+     */
+    public static void checkResultSize(ImageInfo input, ConversionSpec spec) {
+        boolean animated = (input.format() == ImageFormat.GIF || input.format() == ImageFormat.WEBP)
+                && input.pages() > 1 && Steps.keepsFrames(spec.output());
+        Steps.checkResult(spec.limits(), input.displayWidth(), input.displayHeight(), animated ? input.pages() : 1,
+                spec);
     }
 
     /** libvips version, e.g. {@code 8.14.1}. */

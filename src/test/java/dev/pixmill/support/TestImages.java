@@ -29,6 +29,20 @@ public final class TestImages {
         return image;
     }
 
+    /** Vertical bands: red on the left quarter, green in the middle half, blue on the right quarter. */
+    public static BufferedImage bands(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, width / 4, height);
+        g.setColor(Color.GREEN);
+        g.fillRect(width / 4, 0, width / 2, height);
+        g.setColor(Color.BLUE);
+        g.fillRect(width / 4 + width / 2, 0, width - width / 4 - width / 2, height);
+        g.dispose();
+        return image;
+    }
+
     public static byte[] png(int width, int height) {
         return encode(picture(width, height, true), "png");
     }

@@ -43,6 +43,8 @@ public final class PipelineContext implements AutoCloseable {
     public int headerPages = 1;
     /** Whether the header declares an alpha band. */
     public boolean headerAlpha;
+    /** Whether the EXIF orientation turns the image a quarter: it is displayed (and loaded) with its sides swapped. */
+    public boolean headerSidesSwapped;
     public boolean animated;
     public byte[] output;
     public int outWidth;
@@ -60,6 +62,15 @@ public final class PipelineContext implements AutoCloseable {
         Duration t = timeout == null || timeout.isZero() || timeout.isNegative() ? Duration.ofDays(1) : timeout;
         this.timeoutSeconds = Math.max(1, t.toSeconds());
         this.deadlineNanos = System.nanoTime() + t.toNanos();
+    }
+
+    /** The width of the image as the load step makes it (before any box): EXIF orientation applied. */
+    public int displayWidth() {
+        return headerSidesSwapped ? headerHeight : headerWidth;
+    }
+
+    public int displayHeight() {
+        return headerSidesSwapped ? headerWidth : headerHeight;
     }
 
     /** The input copied once into native memory of this context's arena. */

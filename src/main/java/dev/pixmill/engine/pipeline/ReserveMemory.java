@@ -29,9 +29,11 @@ final class ReserveMemory implements Step {
             return;
         }
         ConversionSpec spec = ctx.spec;
-        int[] out = outputSize(ctx.headerWidth, ctx.headerHeight, spec);
+        Box box = Box.of(spec);
+        int[] loaded = box.loaded(ctx.displayWidth(), ctx.displayHeight());
+        int[] out = box.output(ctx.displayWidth(), ctx.displayHeight());
         int frames = ctx.animated ? ctx.headerPages : 1;
-        long bytes = estimate(ctx.format, ctx.headerWidth, ctx.headerHeight, out, frames,
+        long bytes = estimate(ctx.format, ctx.headerWidth, ctx.headerHeight, loaded, out, frames,
                 interlacedPng(ctx), spec.output(), ctx.input.length,
                 ctx.vector == null ? 0 : ctx.vector.settings().maxMemory());
         if (spec.compression() != null) {
@@ -46,17 +48,6 @@ final class ReserveMemory implements Step {
             bmpFitsTheHeap(out, what);
         }
         ctx.holdMemory(ctx.memory.reserve(bytes, ctx.deadlineNanos(), what));
-    }
-
-    /** The output size, as the Load step will make it (ICO entries are at most 256 px). */
-    static int[] outputSize(int w, int h, ConversionSpec spec) {
-        Integer bw = spec.width();
-        Integer bh = spec.height();
-        if (spec.output() == ImageFormat.ICO) {
-            bw = bw == null ? Steps.ICO_MAX : Math.min(bw, Steps.ICO_MAX);
-            bh = bh == null ? Steps.ICO_MAX : Math.min(bh, Steps.ICO_MAX);
-        }
-        return Steps.fit(w, h, bw, bh, spec.upscale());
     }
 
     /**
@@ -75,23 +66,27 @@ final class ReserveMemory implements Step {
     }
 
     /**
+     * @param loaded the size the load step makes (for cover larger than the result, which is cut
+     *        from it lazily; upscale can make both larger than the input)
+     * @param out the size of the result, a frame of it for an animation
      * @param vectorMemory what the SVG/PDF render process may take at most: it runs in the same
      *        container, so its expected use is part of the engine's memory while it renders
      */
-    static long estimate(ImageFormat in, int w, int h, int[] out, int frames, boolean interlaced, ImageFormat output,
-            long inputBytes, long vectorMemory) {
+    static long estimate(ImageFormat in, int w, int h, int[] loaded, int[] out, int frames, boolean interlaced,
+            ImageFormat output, long inputBytes, long vectorMemory) {
         long inPx = (long) w * h;
+        long loadedPx = (long) loaded[0] * loaded[1];
         long outFramePx = (long) out[0] * out[1];
         long outPx = outFramePx * frames;
         long decode = switch (in) {
             case HEIC, AVIF -> inPx * 6;
-            case WEBP -> frames > 1 ? inPx * 8 : outFramePx * 4;
+            case WEBP -> frames > 1 ? inPx * 8 : Math.min(loadedPx, inPx) * 4; // libwebp scales down only
             case PNG -> interlaced ? inPx * 4 : 0;
             case GIF -> inPx * 8;
             case BMP, ICO -> inPx * 8;
             // the render process (about 40 MB, plus canvas-sized surfaces for filters and masks,
-            // at most its limit), then its PNG mapped and read
-            case SVG, PDF -> Math.min(vectorMemory, RENDER_BASE + outFramePx * 12) + outFramePx;
+            // at most its limit) at the size the load step asks, then its PNG mapped and read
+            case SVG, PDF -> Math.min(vectorMemory, RENDER_BASE + loadedPx * 12) + loadedPx;
             default -> 0; // JPEG (shrink-on-load) and TIFF stream
         };
         long encode = switch (output) {

@@ -1,6 +1,7 @@
 package dev.pixmill.engine.pipeline;
 
 import dev.pixmill.engine.ConversionSpec;
+import dev.pixmill.engine.Fit;
 import dev.pixmill.engine.FormatSniffer;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageLimits;
@@ -39,14 +40,15 @@ public final class Steps {
 
     public static Pipeline convert() {
         return new Pipeline(List.of(new Sniff(), new PngTextChunks(), new HeaderLimits(), new ReserveMemory(),
-                new Load(), new ToSrgb(), new FlattenAlpha(), new StripMetadata(), new Encode(), new StripWebpChunks()));
+                new Load(), new ToSrgb(), new FlattenAlpha(), new CropToBox(), new PadToBox(), new StripMetadata(),
+                new Encode(), new StripWebpChunks()));
     }
 
     /** As {@link #convert()}, with a compression search (several encodes of one decode) for the encode. */
     public static Pipeline compress() {
         return new Pipeline(List.of(new Sniff(), new PngTextChunks(), new HeaderLimits(), new ReserveMemory(),
-                new Load(), new ToSrgb(), new FlattenAlpha(), new StripMetadata(), new Compress(),
-                new StripWebpChunks()));
+                new Load(), new ToSrgb(), new FlattenAlpha(), new CropToBox(), new PadToBox(), new StripMetadata(),
+                new Compress(), new StripWebpChunks()));
     }
 
     static String label(ImageFormat f) {
@@ -106,6 +108,8 @@ public final class Steps {
                     ctx.headerHeight = Vips.pageHeight(img);
                     ctx.headerPages = Math.max(1, Vips.nPages(img));
                     ctx.headerAlpha = Vips.hasAlpha(img);
+                    int orientation = Vips.orientation(img);
+                    ctx.headerSidesSwapped = orientation >= 5 && orientation <= 8;
                 } catch (VipsException e) {
                     LOG.debugf("header of %s input unreadable: %s", ctx.format, e.getMessage());
                     throw new InvalidImageException("invalid_image",
@@ -120,15 +124,17 @@ public final class Steps {
             boolean animatedInput = (ctx.format == ImageFormat.GIF || ctx.format == ImageFormat.WEBP)
                     && ctx.headerPages > 1;
             ConversionSpec spec = ctx.spec;
-            ctx.animated = animatedInput && spec != null
-                    && (spec.output() == ImageFormat.GIF || spec.output() == ImageFormat.WEBP);
+            ctx.animated = animatedInput && spec != null && keepsFrames(spec.output());
             int frames = animatedInput && (spec == null || ctx.animated) ? ctx.headerPages : 1;
+            if (spec != null) {
+                checkResult(ctx.limits, ctx.displayWidth(), ctx.displayHeight(), frames, spec);
+            }
 
             if (ctx.format == ImageFormat.SVG && !ctx.limits.checkVectorDimensions()) {
                 if (spec == null) {
                     return; // rendered at the target size later; checked then
                 }
-                int[] est = fit(ctx.headerWidth, ctx.headerHeight, spec.width(), spec.height(), spec.upscale());
+                int[] est = Box.of(spec).loaded(ctx.headerWidth, ctx.headerHeight);
                 checkDims(ctx.limits, est[0], est[1], 1);
                 return;
             }
@@ -136,13 +142,43 @@ public final class Steps {
         }
     }
 
-    static void checkDims(ImageLimits l, int w, int h, int frames) {
+    /** Whether an animated input keeps its frames in this output format. */
+    public static boolean keepsFrames(ImageFormat output) {
+        return output == ImageFormat.GIF || output == ImageFormat.WEBP;
+    }
+
+    /**
+     * A result larger than its input (enlarged, or padded to a contain box) is held to the pixel
+     * limits inputs are held to: a box of 100000x100000 must not become a 30 GB image.
+     *
+     * @param w the input's displayed width (EXIF orientation applied)
+     */
+    public static void checkResult(ImageLimits l, int w, int h, int frames, ConversionSpec spec) {
+        if (!spec.upscale() && spec.fit() != Fit.CONTAIN) {
+            return; // never larger than the input, which is within the limits
+        }
+        int[] out = Box.of(spec).output(w, h);
+        if (over(l, out[0], out[1], frames)) {
+            throw new PayloadTooLargeException("image_too_large", "the result would be "
+                    + size(out[0], out[1], frames) + "; the limit is " + l.maxWidth() + "x" + l.maxHeight() + " and "
+                    + l.maxMegapixels() + " megapixels");
+        }
+    }
+
+    private static boolean over(ImageLimits l, int w, int h, int frames) {
+        return w > l.maxWidth() || h > l.maxHeight() || (long) w * h * frames > l.maxMegapixels() * 1_000_000L;
+    }
+
+    private static String size(int w, int h, int frames) {
         long pixels = (long) w * h * frames;
-        if (w > l.maxWidth() || h > l.maxHeight() || pixels > l.maxMegapixels() * 1_000_000L) {
-            String size = frames > 1
-                    ? w + "x" + h + " pixels in " + frames + " frames (" + (pixels + 500_000) / 1_000_000
-                            + " megapixels)"
-                    : w + "x" + h + " pixels";
+        return frames > 1
+                ? w + "x" + h + " pixels in " + frames + " frames (" + (pixels + 500_000) / 1_000_000 + " megapixels)"
+                : w + "x" + h + " pixels";
+    }
+
+    static void checkDims(ImageLimits l, int w, int h, int frames) {
+        if (over(l, w, h, frames)) {
+            String size = size(w, h, frames);
             throw new PayloadTooLargeException("image_too_large", "image is " + size + "; the limit is "
                     + l.maxWidth() + "x" + l.maxHeight() + " and " + l.maxMegapixels() + " megapixels");
         }
@@ -164,7 +200,8 @@ public final class Steps {
 
     /**
      * Decode with shrink-on-load straight to the target box ({@code vips_thumbnail_buffer}), EXIF
-     * orientation applied. BMP/ICO: ImageIO decode, then {@code vips_thumbnail_image}.
+     * orientation applied; for cover, to the size that fills the box ({@link CropToBox} cuts it).
+     * BMP/ICO: ImageIO decode, then {@code vips_thumbnail_image}.
      */
     public static final class Load implements Step {
         @Override
@@ -174,17 +211,12 @@ public final class Steps {
 
         @Override
         public void run(PipelineContext ctx) {
-            ConversionSpec spec = ctx.spec;
-            boolean box = spec.width() != null || spec.height() != null;
-            int bw = spec.width() == null ? Vips.MAX_COORD : spec.width();
-            int bh = spec.height() == null ? Vips.MAX_COORD : spec.height();
-            if (spec.output() == ImageFormat.ICO) {
-                bw = Math.min(bw, ICO_MAX);
-                bh = Math.min(bh, ICO_MAX);
-                box = true;
-            }
-            int size = spec.upscale() && (spec.width() != null || spec.height() != null) ? Vips.SIZE_BOTH
-                    : Vips.SIZE_DOWN;
+            Box target = Box.of(ctx.spec);
+            boolean box = target.constrains();
+            int[] thumb = target.thumbnail(ctx.displayWidth(), ctx.displayHeight());
+            int bw = thumb[0];
+            int bh = thumb[1];
+            int size = target.thumbnailSize();
             try {
                 if (ctx.format == ImageFormat.SVG || ctx.format == ImageFormat.PDF) {
                     double scale = scale(ctx.headerWidth, ctx.headerHeight, bw, bh, size == Vips.SIZE_BOTH);
@@ -295,6 +327,121 @@ public final class Steps {
             } catch (VipsException e) {
                 throw new ProcessingException("processing_failed", "the image could not be processed", e);
             }
+        }
+    }
+
+    /**
+     * Cover: the loaded image fills the box; what overflows it is cut off, centred, from every frame
+     * of an animation alike. Without upscale a side shorter than the box stays as it is.
+     */
+    public static final class CropToBox implements Step {
+        @Override
+        public String name() {
+            return "crop";
+        }
+
+        @Override
+        public void run(PipelineContext ctx) {
+            Box box = Box.of(ctx.spec);
+            if (box.fit() != Fit.COVER) {
+                return;
+            }
+            int w = Vips.width(ctx.image());
+            int pageHeight = pageHeight(ctx);
+            int cw = Math.min(box.width(), w);
+            int ch = Math.min(box.height(), pageHeight);
+            if (cw == w && ch == pageHeight) {
+                return;
+            }
+            int left = (w - cw) / 2;
+            int top = (pageHeight - ch) / 2;
+            MemorySegment in = ctx.image();
+            try {
+                ctx.replaceImage(eachFrame(ctx, ch,
+                        frame -> Vips.extractArea(ctx.arena, in, left, frame * pageHeight + top, cw, ch)));
+            } catch (VipsException e) {
+                throw new ProcessingException("processing_failed", "the image could not be processed", e);
+            }
+        }
+    }
+
+    /**
+     * Contain: the loaded image, fitted inside the box, is centred on a canvas of exactly the box,
+     * every frame alike: transparent where the output format has alpha, else white (alpha is already
+     * flattened onto white for those).
+     */
+    public static final class PadToBox implements Step {
+        @Override
+        public String name() {
+            return "pad";
+        }
+
+        @Override
+        public void run(PipelineContext ctx) {
+            Box box = Box.of(ctx.spec);
+            if (box.fit() != Fit.CONTAIN) {
+                return;
+            }
+            int w = Vips.width(ctx.image());
+            int pageHeight = pageHeight(ctx);
+            if (w == box.width() && pageHeight == box.height()) {
+                return;
+            }
+            try {
+                boolean transparent = ctx.spec.output().supportsAlpha();
+                if (transparent && !Vips.hasAlpha(ctx.image())) {
+                    ctx.replaceImage(Vips.addAlpha(ctx.arena, ctx.image()));
+                }
+                double[] background = new double[Vips.bands(ctx.image())];
+                java.util.Arrays.fill(background, transparent ? 0 : 255);
+                int x = (box.width() - w) / 2;
+                int y = (box.height() - pageHeight) / 2;
+                MemorySegment in = ctx.image();
+                ctx.replaceImage(eachFrame(ctx, box.height(), frame -> {
+                    MemorySegment page = Vips.extractArea(ctx.arena, in, 0, frame * pageHeight, w, pageHeight);
+                    try {
+                        return Vips.embed(ctx.arena, page, x, y, box.width(), box.height(), background);
+                    } finally {
+                        Vips.unref(page);
+                    }
+                }));
+            } catch (VipsException e) {
+                throw new ProcessingException("processing_failed", "the image could not be processed", e);
+            }
+        }
+    }
+
+    /** The height of one frame of the current image: the page height of an animation, else the height. */
+    static int pageHeight(PipelineContext ctx) {
+        return ctx.animated ? Vips.pageHeight(ctx.image()) : Vips.height(ctx.image());
+    }
+
+    /**
+     * The frames of the current image, each made anew by {@code frame} (index → new reference,
+     * {@code height} tall), joined again one below the other with the page height set to match; a
+     * still image is its one frame. A new reference.
+     */
+    static MemorySegment eachFrame(PipelineContext ctx, int height, java.util.function.IntFunction<MemorySegment> frame) {
+        int frames = ctx.animated ? Vips.height(ctx.image()) / Vips.pageHeight(ctx.image()) : 1;
+        if (frames == 1) {
+            return frame.apply(0);
+        }
+        List<MemorySegment> made = new java.util.ArrayList<>(frames);
+        try {
+            for (int i = 0; i < frames; i++) {
+                made.add(frame.apply(i));
+            }
+            MemorySegment joined = Vips.joinVertically(ctx.arena, made);
+            try {
+                // the joined image carries the first frame's fields, the old page height among them
+                MemorySegment out = Vips.copy(ctx.arena, joined);
+                Vips.setInt(ctx.arena, out, "page-height", height);
+                return out;
+            } finally {
+                Vips.unref(joined);
+            }
+        } finally {
+            made.forEach(Vips::unref);
         }
     }
 

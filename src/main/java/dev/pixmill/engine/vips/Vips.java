@@ -46,6 +46,8 @@ public final class Vips {
     public static final int ACCESS_SEQUENTIAL = 1;
     public static final int SIZE_BOTH = 0;
     public static final int SIZE_DOWN = 2;
+    /** VIPS_EXTEND_BACKGROUND: new pixels take the given background colour. */
+    static final int EXTEND_BACKGROUND = 5;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIB;
@@ -98,6 +100,11 @@ public final class Vips {
     private static final MethodHandle G_STRFREEV;
     private static final MethodHandle NOT_EQUAL;
     private static final MethodHandle MAX;
+    private static final MethodHandle EXTRACT_AREA;
+    private static final MethodHandle EMBED;
+    private static final MethodHandle ARRAYJOIN;
+    private static final MethodHandle ADDALPHA;
+    private static final MethodHandle GET_ORIENTATION;
     private static final MemorySegment ICC_PROFILE_FIELD = Arena.global().allocateFrom("icc-profile-data");
     private static final MemorySegment SRGB_PROFILE = Arena.global().allocateFrom("srgb");
     private static final MemorySegment EMBEDDED = Arena.global().allocateFrom("embedded");
@@ -118,7 +125,7 @@ public final class Vips {
     static {
         SymbolLookup lib = null;
         Throwable failure = null;
-        MethodHandle[] h = new MethodHandle[47];
+        MethodHandle[] h = new MethodHandle[52];
         MemorySegment evalStub = MemorySegment.NULL;
         int srgb = 22;
         try {
@@ -202,6 +209,20 @@ public final class Vips {
             h[45] = handle(l, "vips_notequal", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS), 3);
             // int vips_max(VipsImage *in, double *out, ...)
             h[46] = handle(l, "vips_max", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 2);
+            // int vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height, ...)
+            h[47] = handle(l, "vips_extract_area", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
+                    JAVA_INT, JAVA_INT, ADDRESS), 6);
+            // int vips_embed(VipsImage *in, VipsImage **out, int x, int y, int width, int height, ...)
+            // with "extend", VipsExtend, "background", VipsArrayDouble*, NULL
+            h[48] = handle(l, "vips_embed", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
+                    JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 6);
+            // int vips_arrayjoin(VipsImage **in, VipsImage **out, int n, ...) with "across", int, NULL
+            h[49] = handle(l, "vips_arrayjoin", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS,
+                    JAVA_INT, ADDRESS), 3);
+            // int vips_addalpha(VipsImage *in, VipsImage **out, ...)
+            h[50] = handle(l, "vips_addalpha", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 2);
+            // int vips_image_get_orientation(VipsImage *image): the EXIF orientation 1-8, 1 when there is none
+            h[51] = handle(l, "vips_image_get_orientation", FunctionDescriptor.of(JAVA_INT, ADDRESS));
             FunctionDescriptor evalFn = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS);
             LINKED_UPCALLS.add(shape(evalFn, -1));
             evalStub = LINKER.upcallStub(java.lang.invoke.MethodHandles.lookup().findStatic(Vips.class, "onEval",
@@ -279,6 +300,11 @@ public final class Vips {
         G_STRFREEV = h[44];
         NOT_EQUAL = h[45];
         MAX = h[46];
+        EXTRACT_AREA = h[47];
+        EMBED = h[48];
+        ARRAYJOIN = h[49];
+        ADDALPHA = h[50];
+        GET_ORIENTATION = h[51];
         EVAL_STUB = evalStub;
     }
 
@@ -588,6 +614,52 @@ public final class Vips {
 
     public static boolean hasAlpha(MemorySegment image) {
         return intGetter(HASALPHA, image) != 0;
+    }
+
+    /** The EXIF orientation (1-8) the header declares, 1 when there is none. */
+    public static int orientation(MemorySegment image) {
+        return intGetter(GET_ORIENTATION, image);
+    }
+
+    /** {@code vips_extract_area}: the given rectangle of the image, computed lazily; a new reference. */
+    public static MemorySegment extractArea(Arena arena, MemorySegment in, int left, int top, int width, int height) {
+        return newImage(arena, "extract_area",
+                out -> (int) EXTRACT_AREA.invokeExact(in, out, left, top, width, height, MemorySegment.NULL));
+    }
+
+    /**
+     * {@code vips_embed}: the image placed at x, y on a width×height canvas of the given background
+     * (one value per band); a new reference.
+     */
+    public static MemorySegment embed(Arena arena, MemorySegment in, int x, int y, int width, int height,
+            double... background) {
+        MemorySegment values = arena.allocateFrom(JAVA_DOUBLE, background);
+        MemorySegment array = invoke(() -> (MemorySegment) ARRAY_DOUBLE_NEW.invokeExact(values, background.length));
+        try {
+            return newImage(arena, "embed", out -> (int) EMBED.invokeExact(in, out, x, y, width, height,
+                    arena.allocateFrom("extend"), EXTEND_BACKGROUND, arena.allocateFrom("background"), array,
+                    MemorySegment.NULL));
+        } finally {
+            invoke(() -> {
+                AREA_UNREF.invokeExact(array);
+                return null;
+            });
+        }
+    }
+
+    /** {@code vips_arrayjoin} of the images one below the other (across = 1); a new reference. */
+    public static MemorySegment joinVertically(Arena arena, List<MemorySegment> images) {
+        MemorySegment array = arena.allocate(ADDRESS, images.size());
+        for (int i = 0; i < images.size(); i++) {
+            array.setAtIndex(ADDRESS, i, images.get(i));
+        }
+        return newImage(arena, "arrayjoin", out -> (int) ARRAYJOIN.invokeExact(array, out, images.size(),
+                arena.allocateFrom("across"), 1, MemorySegment.NULL));
+    }
+
+    /** {@code vips_addalpha}: an opaque alpha band added; a new reference. */
+    public static MemorySegment addAlpha(Arena arena, MemorySegment in) {
+        return newImage(arena, "addalpha", out -> (int) ADDALPHA.invokeExact(in, out, MemorySegment.NULL));
     }
 
     /** {@code vips_colourspace} to the given interpretation; a new reference. */
