@@ -46,7 +46,7 @@ public class ConvertForm implements ConvertParameters {
     public String targetKb;
 
     @RestForm("webhook_url")
-    @Schema(name = "webhook_url", description = NOT_YET)
+    @Schema(name = "webhook_url", description = WEBHOOK_URL)
     public String webhookUrl;
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The parameters of the conversion API, validated. Multipart fields and JSON bodies use the same
+ * The parameters of the conversion API, validated (webhook_url apart: {@code webhooks.WebhookTargets}). Multipart fields and JSON bodies use the same
  * names and go through the same parser, so both forms accept and refuse exactly the same things.
  */
 public record ConvertOptions(ImageFormat output, int quality, Integer width, Integer height, boolean keepMetadata,
@@ -44,7 +44,6 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
 
     /** {@code POST /api/v1/compress}: no box, the format of the input unless asked, a compression always. */
     static ConvertOptions parseCompress(Map<String, String> p, ConvertConfig config) {
-        refuseNotYetSupported(p);
         ImageFormat output = present(p.get("output_format")) ? outputFormat(p) : null;
         Integer quality = integer(p, "quality", 1, 100);
         Compression c = compression(p, quality, output);
@@ -57,7 +56,6 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
 
     /** Parses the parameters; every problem is a 400 naming the parameter. */
     static ConvertOptions parse(Map<String, String> p, ConvertConfig config) {
-        refuseNotYetSupported(p);
         Preset preset = null;
         if (present(p.get("optimize_for"))) {
             String name = p.get("optimize_for");
@@ -106,13 +104,6 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
             throw noTarget(output);
         }
         return Compression.targetKb(kb);
-    }
-
-    /** Refused rather than silently ignored, until they are served. */
-    private static void refuseNotYetSupported(Map<String, String> p) {
-        if (present(p.get("webhook_url"))) {
-            throw new BadRequestException("unsupported_parameter", "webhook_url is not supported by this server yet");
-        }
     }
 
     private static ImageFormat outputFormat(Map<String, String> p) {
