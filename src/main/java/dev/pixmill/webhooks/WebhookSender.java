@@ -8,6 +8,7 @@ import dev.pixmill.jobs.ConversionEvents;
 import dev.pixmill.security.Tokens;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -96,6 +97,7 @@ public class WebhookSender {
     private List<String> renderable;
 
     /** The body of every event: its type, when it happened, and what the API shows of its subject. */
+    @RegisterForReflection // serialised outside the REST layer, so no one else registers it for a native image
     record Event(String type, String timestamp, Object data) {
     }
 
