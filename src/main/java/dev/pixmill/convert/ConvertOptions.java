@@ -14,8 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The parameters of the conversion API, validated (webhook_url apart: {@code webhooks.WebhookTargets}). Multipart fields and JSON bodies use the same
- * names and go through the same parser, so both forms accept and refuse exactly the same things.
+ * The parameters of the conversion API, validated (all but webhook_url, which {@code webhooks.WebhookTargets}
+ * checks). Multipart fields and JSON bodies use the same names and go through the same parser, so
+ * both forms accept and refuse exactly the same things.
  */
 public record ConvertOptions(ImageFormat output, int quality, Integer width, Integer height, boolean keepMetadata,
         Preset preset, Compression compression) {

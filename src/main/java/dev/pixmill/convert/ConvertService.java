@@ -49,6 +49,7 @@ public class ConvertService {
     @Inject
     WebhookTargets webhooks;
 
+
     /** The multipart layer has stored the file on disk; it is read (asynchronously) within the intake budget. */
     public Uni<Conversion> fromUpload(Caller caller, ConvertForm form) {
         return upload(caller, form.file, KIND, form.webhookUrl(), () -> ConvertOptions.parse(form.asMap(), config));
