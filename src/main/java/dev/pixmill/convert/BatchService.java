@@ -13,6 +13,7 @@ import dev.pixmill.jobs.ConversionStatus;
 import dev.pixmill.web.ArchiveNames;
 import dev.pixmill.web.StoredZip;
 import dev.pixmill.web.StreamedDownload;
+import dev.pixmill.webhooks.WebhookTargets;
 import dev.pixmill.jobs.IntakeBudget;
 import dev.pixmill.jobs.JobService;
 import dev.pixmill.security.Caller;
@@ -65,6 +66,9 @@ public class BatchService {
     IntakeBudget intake;
 
     @Inject
+    WebhookTargets webhooks;
+
+    @Inject
     Vertx vertx;
 
     @ConfigProperty(name = "quarkus.http.body.uploads-directory")
@@ -84,7 +88,8 @@ public class BatchService {
                     : JobService.Input.of(f.fileName(), f.size(),
                             () -> vertx.fileSystem().readFile(path).map(Buffer::getBytes)));
         }
-        return submit(caller, options, baseUrl, inputs);
+        return webhooks.parse(caller, form.webhookUrl())
+                .chain(webhook -> submit(caller, options, baseUrl, webhook, inputs));
     }
 
     /**
@@ -109,20 +114,21 @@ public class BatchService {
         }
         ConvertOptions options = ConvertOptions.parse(body.asMap(), config);
         List<String> spooled = new ArrayList<>();
-        return Multi.createFrom().range(0, parsed.size())
+        return webhooks.parse(caller, body.webhookUrl()).chain(webhook -> Multi.createFrom().range(0, parsed.size())
                 .onItem().transformToUni(i -> spool(parsed.get(i), spooled).map(input -> Map.entry(i, input)))
                 .merge(Math.max(1, config.batchFetchConcurrency()))
                 .collect().asList()
                 .map(done -> done.stream().sorted(Comparator.comparing(Map.Entry::getKey)).map(Map.Entry::getValue)
                         .toList())
-                .chain(inputs -> submit(caller, options, baseUrl, inputs))
-                .onTermination().call(() -> deleteAll(spooled));
+                .chain(inputs -> submit(caller, options, baseUrl, webhook, inputs))
+                .onTermination().call(() -> deleteAll(spooled)));
     }
 
-    private Uni<JobView.Accepted> submit(Caller caller, ConvertOptions options, String baseUrl,
+    /** {@code webhookUrl}: checked by {@link WebhookTargets}, or null; called when the whole job ends. */
+    private Uni<JobView.Accepted> submit(Caller caller, ConvertOptions options, String baseUrl, String webhookUrl,
             List<JobService.Input> inputs) {
         ImageLimits limits = convert.limits();
-        var batch = new JobService.Batch(caller.owner(), ConvertService.KIND, baseUrl, null, limits,
+        var batch = new JobService.Batch(caller.owner(), ConvertService.KIND, baseUrl, webhookUrl, limits,
                 options.output().extension(), inputs,
                 info -> new ConversionService.Plan(options.plan(info, limits), null, null));
         return jobs.submit(batch).map(id -> new JobView.Accepted(id.toString(), "processing", inputs.size()));

@@ -18,5 +18,5 @@ public record BatchUrlRequest(
         @JsonProperty("keep_metadata") @Schema(type = SchemaType.BOOLEAN, description = KEEP_METADATA) String keepMetadata,
         @JsonProperty("smart_quality") @Schema(description = SMART_QUALITY) String smartQuality,
         @JsonProperty("target_kb") @Schema(type = SchemaType.INTEGER, description = TARGET_KB) String targetKb,
-        @JsonProperty("webhook_url") @Schema(description = NOT_YET) String webhookUrl) implements ConvertParameters {
+        @JsonProperty("webhook_url") @Schema(description = WEBHOOK_URL) String webhookUrl) implements ConvertParameters {
 }

@@ -40,7 +40,7 @@ public abstract class ConvertFormFields implements ConvertParameters {
     public String targetKb;
 
     @RestForm("webhook_url")
-    @Schema(name = "webhook_url", description = NOT_YET)
+    @Schema(name = "webhook_url", description = WEBHOOK_URL)
     public String webhookUrl;
 
     @Override

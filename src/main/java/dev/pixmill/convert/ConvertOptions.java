@@ -20,8 +20,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The parameters of the conversion API, validated. Multipart fields and JSON bodies use the same
- * names and go through the same parser, so both forms accept and refuse exactly the same things.
+ * The parameters of the conversion API, validated (all but webhook_url, which {@code webhooks.WebhookTargets}
+ * checks). Multipart fields and JSON bodies use the same names and go through the same parser, so
+ * both forms accept and refuse exactly the same things.
  */
 public record ConvertOptions(ImageFormat output, int quality, Integer width, Integer height, boolean keepMetadata,
         Preset preset, Compression compression, Resize resize) {
@@ -98,7 +99,6 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
      * the input's format unless asked (or the preset's own, favicon's ico); one plain encode.
      */
     static ConvertOptions parseResize(Map<String, String> p, ConvertConfig config) {
-        refuseNotYetSupported(p);
         Integer percent = integer(p, "percent", 1, MAX_PERCENT);
         Integer width = integer(p, "width", 1, MAX_BOX_SIDE);
         Integer height = integer(p, "height", 1, MAX_BOX_SIDE);
@@ -153,7 +153,6 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
 
     /** {@code POST /api/v1/compress}: no box, the format of the input unless asked, a compression always. */
     static ConvertOptions parseCompress(Map<String, String> p, ConvertConfig config) {
-        refuseNotYetSupported(p);
         ImageFormat output = present(p.get("output_format")) ? outputFormat(p) : null;
         Integer quality = integer(p, "quality", 1, 100);
         Compression c = compression(p, quality, output);
@@ -166,7 +165,6 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
 
     /** Parses the parameters; every problem is a 400 naming the parameter. */
     static ConvertOptions parse(Map<String, String> p, ConvertConfig config) {
-        refuseNotYetSupported(p);
         Preset preset = present(p.get("optimize_for")) ? preset(p, "optimize_for") : null;
         ImageFormat output = present(p.get("output_format")) ? outputFormat(p)
                 : preset != null && preset.format().isPresent() ? preset.format().get()
@@ -210,13 +208,6 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
             throw noTarget(output);
         }
         return Compression.targetKb(kb);
-    }
-
-    /** Refused rather than silently ignored, until they are served. */
-    private static void refuseNotYetSupported(Map<String, String> p) {
-        if (present(p.get("webhook_url"))) {
-            throw new BadRequestException("unsupported_parameter", "webhook_url is not supported by this server yet");
-        }
     }
 
     private static Preset preset(Map<String, String> p, String field) {

@@ -21,7 +21,8 @@ public interface ConvertParameters {
             + "q80 or q90 encode of this image; overrides quality";
     String TARGET_KB = "Target size in KB, 1-51200: the highest quality not larger than this, scaled down if needed; "
             + "lossy outputs only (jpg, webp, avif, heic); not with quality or smart_quality";
-    String NOT_YET = "Not supported yet: answered with 400 unsupported_parameter";
+    String WEBHOOK_URL = "https URL POSTed a signed conversion.completed or conversion.failed event (for a batch: "
+            + "job.completed or job.failed) when it ends (Standard Webhooks headers, the key's webhook secret); API keys only";
 
     String outputFormat();
 

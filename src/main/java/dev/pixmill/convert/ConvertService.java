@@ -11,6 +11,7 @@ import dev.pixmill.jobs.IntakeBudget;
 import dev.pixmill.jobs.Conversion;
 import dev.pixmill.jobs.ConversionService;
 import dev.pixmill.security.Caller;
+import dev.pixmill.webhooks.WebhookTargets;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -46,23 +47,28 @@ public class ConvertService {
     @Inject
     IntakeBudget intake;
 
+    @Inject
+    WebhookTargets webhooks;
+
 
     /** The multipart layer has stored the file on disk; it is read (asynchronously) within the intake budget. */
     public Uni<Conversion> fromUpload(Caller caller, ConvertForm form) {
-        return upload(caller, form.file, KIND, () -> ConvertOptions.parse(form.asMap(), config));
+        return upload(caller, form.file, KIND, form.webhookUrl(), () -> ConvertOptions.parse(form.asMap(), config));
     }
 
     /** {@code POST /api/v1/compress}: the format is kept unless asked, the quality found by the engine. */
     public Uni<Conversion> compress(Caller caller, CompressForm form) {
-        return upload(caller, form.file, COMPRESS_KIND, () -> ConvertOptions.parseCompress(form.asMap(), config));
+        return upload(caller, form.file, COMPRESS_KIND, form.webhookUrl(),
+                () -> ConvertOptions.parseCompress(form.asMap(), config));
     }
 
     /** {@code POST /api/v1/resize}: a percent, a box or a preset, fitted inside, cover or contain. */
     public Uni<Conversion> resize(Caller caller, ResizeForm form) {
-        return upload(caller, form.file, RESIZE_KIND, () -> ConvertOptions.parseResize(form.asMap(), config));
+        return upload(caller, form.file, RESIZE_KIND, form.webhookUrl(),
+                () -> ConvertOptions.parseResize(form.asMap(), config));
     }
 
-    private Uni<Conversion> upload(Caller caller, FileUpload upload, String kind,
+    private Uni<Conversion> upload(Caller caller, FileUpload upload, String kind, String webhookUrl,
             java.util.function.Supplier<ConvertOptions> parse) {
         authorize(caller);
         if (upload == null) {
@@ -73,8 +79,9 @@ public class ConvertService {
             throw new BadRequestException("empty_file", "the uploaded file is empty");
         }
         checkSize(upload.size());
-        return intake.within(upload.size(), () -> vertx.fileSystem().readFile(upload.uploadedFile().toString())
-                .chain(buffer -> submit(caller, kind, buffer.getBytes(), upload.fileName(), options)));
+        return webhooks.parse(caller, webhookUrl).chain(webhook -> intake.within(upload.size(),
+                () -> vertx.fileSystem().readFile(upload.uploadedFile().toString())
+                        .chain(buffer -> submit(caller, kind, buffer.getBytes(), upload.fileName(), options, webhook))));
     }
 
     public Uni<Conversion> fromUrl(Caller caller, ConvertUrlRequest body) {
@@ -88,7 +95,7 @@ public class ConvertService {
         }
         ConvertOptions options = ConvertOptions.parse(body.asMap(), config);
         // the size is known only at the end: the reservation grows with each piece that arrives
-        return Uni.createFrom().deferred(() -> {
+        return webhooks.parse(caller, body.webhookUrl()).chain(webhook -> Uni.createFrom().deferred(() -> {
             IntakeBudget.Reservation reservation = intake.open();
             // each kept byte is counted twice: the growing fetch buffer and the copy handed on
             return fetcher.fetch(url.strip(), bytes -> reservation.grow(2 * bytes)).chain(fetched -> {
@@ -96,9 +103,9 @@ public class ConvertService {
                 if (fetched.bytes().length == 0) {
                     throw new BadRequestException("empty_file", "the URL answered with an empty body");
                 }
-                return submit(caller, KIND, fetched.bytes(), fetched.filename(), options);
+                return submit(caller, KIND, fetched.bytes(), fetched.filename(), options, webhook);
             }).onTermination().invoke(reservation::close);
-        });
+        }));
     }
 
     public Uni<Conversion> status(Caller caller, String id) {
@@ -120,10 +127,12 @@ public class ConvertService {
         return engineConfig.limits().toImageLimits();
     }
 
-    private Uni<Conversion> submit(Caller caller, String kind, byte[] bytes, String filename, ConvertOptions options) {
+    /** {@code webhookUrl}: checked by {@link WebhookTargets}, or null. */
+    private Uni<Conversion> submit(Caller caller, String kind, byte[] bytes, String filename, ConvertOptions options,
+            String webhookUrl) {
         ImageLimits limits = limits();
-        return conversions.submit(caller.owner(), kind, bytes, filename, limits,
-                info -> options.plan(info, limits));
+        return conversions.submitPlanned(caller.owner(), kind, bytes, filename, limits,
+                info -> new ConversionService.Plan(options.plan(info, limits), null, null, webhookUrl));
     }
 
     void checkSize(long size) {

@@ -64,7 +64,7 @@ public class ResizeForm implements ConvertParameters {
     public String keepMetadata;
 
     @RestForm("webhook_url")
-    @Schema(name = "webhook_url", description = NOT_YET)
+    @Schema(name = "webhook_url", description = WEBHOOK_URL)
     public String webhookUrl;
 
     @Override

@@ -6,6 +6,7 @@ import dev.pixmill.error.PixmillException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -128,6 +129,58 @@ public class UrlFetcher {
         });
     }
 
+    /**
+     * The addresses of {@code host} that may be contacted, for any outbound call made for a caller
+     * (this fetcher's hops, webhook deliveries): resolved off the event loop (an IP literal is not
+     * looked up), then every one checked with the address policy. Connect to one of these
+     * addresses itself, never to the name again, so a second DNS answer cannot swap in another.
+     * Fails with {@code url_not_allowed} when any address is refused, {@code url_fetch_failed} when
+     * the name does not resolve; completes on {@code ctx}.
+     */
+    public Future<List<InetAddress>> allowedAddresses(Context ctx, String host) {
+        String name = AddressPolicy.normaliseHost(host);
+        InetAddress literal = ipLiteral(name);
+        // getAllByName blocks: keep it off the event loop, back on this context afterwards.
+        Future<List<InetAddress>> resolved = literal != null ? Future.succeededFuture(List.of(literal))
+                : ctx.<List<InetAddress>>executeBlocking(() -> resolver.resolve(name), false)
+                        .recover(e -> Future.failedFuture(failed("The URL's host name could not be resolved.", e)));
+        return resolved.compose(addresses -> {
+            try {
+                policy.check(name, addresses);
+            } catch (PixmillException refused) {
+                LOG.debugf("Refused %s: resolved to %s", name, addresses);
+                return Future.failedFuture(refused);
+            }
+            return Future.succeededFuture(addresses);
+        });
+    }
+
+    /**
+     * A request to {@code uri} sent to {@code checked} (one of {@link #allowedAddresses}) and to
+     * nothing else: Host header, TLS SNI and the certificate check use the URL's host name, the
+     * connection goes to that address; redirects are not followed.
+     */
+    public static RequestOptions pinnedRequest(HttpMethod method, URI uri, InetAddress checked, long connectTimeoutMs) {
+        boolean ssl = "https".equals(uri.getScheme().toLowerCase(Locale.ROOT));
+        int port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
+        InetAddress pinned;
+        try {
+            // Drop the host name the resolver attached, so Vert.x has nothing left to resolve.
+            pinned = InetAddress.getByAddress(checked.getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
+        }
+        return new RequestOptions()
+                .setMethod(method)
+                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(pinned, port)))
+                .setHost(uri.getHost())   // keeps [brackets] of an IPv6 literal for the Host header
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(pathAndQuery(uri))
+                .setFollowRedirects(false)
+                .setConnectTimeout(connectTimeoutMs);
+    }
+
     /** One fetch, from the first hop to the last byte. Runs on a single event-loop context. */
     private final class Exchange {
         private final Context ctx;
@@ -159,34 +212,16 @@ public class UrlFetcher {
 
         private void hop(URI uri) {
             String host = AddressPolicy.normaliseHost(uri.getHost());
-            InetAddress literal = ipLiteral(host);
-            if (literal != null) {
-                connect(uri, host, List.of(literal));
-                return;
-            }
-            // getAllByName blocks: keep it off the event loop, back on this context afterwards.
-            ctx.<List<InetAddress>>executeBlocking(() -> resolver.resolve(host), false)
-                    .onComplete(ar -> {
-                        if (done) {
-                            return;
-                        }
-                        if (ar.failed()) {
-                            fail(failed("The URL's host name could not be resolved.", ar.cause()));
-                        } else {
-                            connect(uri, host, ar.result());
-                        }
-                    });
-        }
-
-        private void connect(URI uri, String host, List<InetAddress> addresses) {
-            try {
-                policy.check(host, addresses);
-            } catch (PixmillException refused) {
-                LOG.debugf("Refused %s: resolved to %s", uri.getHost(), addresses);
-                fail(refused);
-                return;
-            }
-            attempt(uri, host, addresses, 0, null);
+            allowedAddresses(ctx, host).onComplete(ar -> {
+                if (done) {
+                    return;
+                }
+                if (ar.failed()) {
+                    fail(ar.cause());
+                } else {
+                    attempt(uri, host, ar.result(), 0, null);
+                }
+            });
         }
 
         /** Tries the checked addresses in order until one accepts a connection. */
@@ -198,26 +233,9 @@ public class UrlFetcher {
                 fail(failed("Could not connect to the URL's host.", lastError));
                 return;
             }
-            boolean ssl = "https".equals(uri.getScheme().toLowerCase(Locale.ROOT));
-            int port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
-            InetAddress pinned;
-            try {
-                // Drop the host name the resolver attached, so Vert.x has nothing left to resolve.
-                pinned = InetAddress.getByAddress(addresses.get(index).getAddress());
-            } catch (UnknownHostException e) {
-                fail(failed("Could not connect to the URL's host.", e));
-                return;
-            }
+            InetAddress pinned = addresses.get(index);
             long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            RequestOptions options = new RequestOptions()
-                    .setMethod(HttpMethod.GET)
-                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(pinned, port)))
-                    .setHost(uri.getHost())   // keeps [brackets] of an IPv6 literal for the Host header
-                    .setPort(port)
-                    .setSsl(ssl)
-                    .setURI(pathAndQuery(uri))
-                    .setFollowRedirects(false)
-                    .setConnectTimeout(remainingMs)
+            RequestOptions options = pinnedRequest(HttpMethod.GET, uri, pinned, remainingMs)
                     .putHeader(HttpHeaders.USER_AGENT, userAgent)
                     .putHeader(HttpHeaders.ACCEPT, "image/*, application/pdf;q=0.9, */*;q=0.5");
             client.request(options).onComplete(ar -> {
@@ -340,7 +358,10 @@ public class UrlFetcher {
 
     // ---- URL rules ---------------------------------------------------------------------------
 
-    /** Parses and checks a caller's URL (400 naming the fault); no network access. */
+    /**
+     * Parses and checks a caller's URL (absolute http or https, a host, no credentials, a valid
+     * port); no network access. Also the shape rules of webhook URLs.
+     */
     public static URI parse(String url) {
         if (url == null || url.isBlank()) {
             throw new BadRequestException("invalid_url", "The URL is empty.");

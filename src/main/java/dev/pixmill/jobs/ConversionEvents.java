@@ -60,6 +60,14 @@ public class ConversionEvents {
         workListeners.add(listener);
     }
 
+    /**
+     * Runs {@code listener} on every NOTIFY of another channel (e.g. new webhook deliveries), from
+     * any replica, from now on; on the same connection. Call it after start-up.
+     */
+    public void listen(String channel, Runnable listener) {
+        subscriber.channel(channel).handler(payload -> listener.run());
+    }
+
     private void onStatus(String payload) {
         try {
             changes.onNext(UUID.fromString(payload));

@@ -9,7 +9,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An API key. Only its SHA-256 is stored; the key itself is shown once, at creation. */
+/**
+ * An API key. Only its SHA-256 is stored; the key itself is shown once, at creation. Its webhook
+ * secret is stored as it is (it is the HMAC key that signs deliveries) and shown once too.
+ */
 @Entity
 @Table(name = "api_keys")
 public class ApiKey extends PanacheEntityBase {
@@ -29,4 +32,7 @@ public class ApiKey extends PanacheEntityBase {
     public Instant lastUsedAt;
     @Column(name = "revoked_at")
     public Instant revokedAt;
+    /** {@code whsec_...}; null for keys created before webhooks, until rotated. */
+    @Column(name = "webhook_secret")
+    public String webhookSecret;
 }

@@ -25,7 +25,10 @@ public class ApiKeyService {
     private static final Pattern KEY_SHAPE = Pattern.compile("kp_[0-9A-Za-z]{32}");
     private static final Set<String> PLANS = Set.of("free", "professional");
 
-    /** A new key; {@code key} is the only time the secret exists outside the caller. */
+    /**
+     * A new key; {@code key} (and the entity's webhook secret) is the only time the secret exists
+     * outside the caller.
+     */
     public record CreatedKey(ApiKey entity, String key) {
     }
 
@@ -47,7 +50,24 @@ public class ApiKeyService {
         key.plan = p;
         key.limits = limitsJson == null ? "{}" : limitsJson;
         key.createdAt = Instant.now();
+        key.webhookSecret = Tokens.webhookSecret();
         return keys.persist(key).replaceWith(new CreatedKey(key, secret));
+    }
+
+    /**
+     * Gives an active key a new webhook secret and answers it (the only time it is shown). From
+     * now on every delivery of the key, retries of earlier events included, is signed with it.
+     */
+    @WithTransaction
+    public Uni<String> rotateWebhookSecret(UUID id) {
+        String secret = Tokens.webhookSecret();
+        return keys.update("webhookSecret = ?1 where id = ?2 and revokedAt is null", secret, id)
+                .map(updated -> {
+                    if (updated == 0) {
+                        throw new NotFoundException("not_found", "no active key " + id);
+                    }
+                    return secret;
+                });
     }
 
     @WithSession

@@ -22,6 +22,16 @@ public final class Tokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /**
+     * A webhook signing secret as Standard Webhooks writes it: {@code whsec_} + base64 of 32 random
+     * bytes (the HMAC-SHA256 key). Stored as it is: it has to be read to sign.
+     */
+    public static String webhookSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return "whsec_" + Base64.getEncoder().encodeToString(bytes);
+    }
+
     /** {@code n} base62 characters (about 5.95 bits each). */
     public static String base62(int n) {
         StringBuilder sb = new StringBuilder(n);

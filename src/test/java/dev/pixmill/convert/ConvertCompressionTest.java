@@ -59,8 +59,9 @@ class ConvertCompressionTest {
         refused(Map.of("target_kb", "50", "quality", "80"), "target_kb");
         refused(Map.of("target_kb", "50", "smart_quality", "low"), "target_kb");
         refused(Map.of("target_kb", "50", "output_format", "png"), "lossy");
+        // webhooks need a key (webhooks/WebhookDeliveryTest covers them)
         given().multiPart("file", "p.jpg", PHOTO, "image/jpeg").multiPart("webhook_url", "https://example.com/hook")
-                .post("/api/v1/convert").then().statusCode(400).body("error", equalTo("unsupported_parameter"));
+                .post("/api/v1/convert").then().statusCode(401).body("error", equalTo("missing_api_key"));
     }
 
     @Test
