@@ -85,10 +85,17 @@ class BatchReplicaTest {
     @Test
     void theJobStreamFollowsItemsThatAnotherReplicaRunsAndEndsWithTheJob() throws Exception {
         String jobId = submit(3);
-        CompletableFuture<List<Event>> stream = CompletableFuture.supplyAsync(() -> readEvents(jobId));
+        List<Event> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<List<Event>> stream = CompletableFuture.supplyAsync(() -> readEvents(jobId, live));
         awaitEventCount(stream, jobId);
         List<UUID> items = itemsOf(jobId);
         List<ConversionQueue.Claimed> claims = claimAll(items, "other-replica");
+        // the claims reach the stream (by NOTIFY alone) before anything completes, so each item's
+        // processing state is seen; a later re-read may otherwise find it completed already
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (live.stream().filter(e -> e.name().equals("item")).count() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         for (ConversionQueue.Claimed claim : claims) {
             assertThat(queue.complete(claim, run(claim), Tokens.downloadToken()).await().indefinitely()).isTrue();
         }
@@ -207,13 +214,17 @@ class BatchReplicaTest {
     }
 
     private List<Event> readEvents(String jobId) {
+        return readEvents(jobId, new ArrayList<>());
+    }
+
+    /** Reads the job's stream to its end; each event is added to {@code events} as it arrives. */
+    private List<Event> readEvents(String jobId, List<Event> events) {
         try {
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/v1/jobs/" + jobId + "/events"))
                     .timeout(Duration.ofSeconds(30)).build();
             HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
-            List<Event> events = new ArrayList<>();
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String name = null;
                 for (String line; (line = reader.readLine()) != null; ) {
