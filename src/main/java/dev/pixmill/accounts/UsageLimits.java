@@ -82,7 +82,8 @@ public class UsageLimits {
                 .chain(count -> {
                     Map<String, String> headers = headers(allowance, count);
                     if (!count.admitted()) {
-                        return Uni.createFrom().failure(refusal(caller, allowance, count, conversions, headers));
+                        return Uni.createFrom().failure(refusal(caller, allowance, count, conversions, headers,
+                                windowSeconds()));
                     }
                     put(response, headers);
                     return Uni.createFrom().deferred(() -> work.get()).onFailure().call(e -> counters
@@ -139,7 +140,7 @@ public class UsageLimits {
 
     /** Over the quota if the images do not fit what is left today; else over the request limit. */
     static RateLimitedException refusal(Caller caller, Allowance allowance, RateCounters.Count count,
-            int conversions, Map<String, String> headers) {
+            int conversions, Map<String, String> headers, int windowSeconds) {
         String who = caller.anonymous() ? "for anonymous callers (counted by client address)" : "for this API key";
         if (count.conversionsToday() + conversions > allowance.conversionsPerDay()) {
             String why = conversions > allowance.conversionsPerDay()
@@ -150,8 +151,13 @@ public class UsageLimits {
             return new RateLimitedException("quota_exceeded", why + "; it resets at 00:00 UTC, in "
                     + duration(count.dayResetSeconds()), count.dayResetSeconds(), headers);
         }
+        String window = switch (windowSeconds) {
+            case 60 -> "minute";
+            case 3600 -> "hour";
+            default -> windowSeconds + " s";
+        };
         return new RateLimitedException("rate_limited", "too many requests: at most " + allowance.requestsPerMinute()
-                + " per minute " + who + "; retry in " + duration(count.windowResetSeconds()),
+                + " per " + window + " " + who + "; retry in " + duration(count.windowResetSeconds()),
                 count.windowResetSeconds(), headers);
     }
 
