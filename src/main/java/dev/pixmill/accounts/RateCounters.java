@@ -15,6 +15,12 @@ import java.time.LocalDate;
  * the request into the current request window and its images into the current UTC day only if
  * both stay within their limits, and otherwise changes nothing. The database's clock decides the
  * windows, so replicas whose clocks differ still agree on them.
+ *
+ * <p>A check's commit does not wait for the disk ({@code synchronous_commit} off for that one
+ * statement's transaction): a durable commit costs a WAL flush, milliseconds on an ordinary disk,
+ * more than the whole check otherwise (README, Limits). If PostgreSQL itself crashes, the last
+ * fraction of a second of counts may be lost (a few requests go uncounted); nothing else is at
+ * stake, and every other statement keeps the server's setting.
  */
 @ApplicationScoped
 public class RateCounters {
@@ -44,9 +50,13 @@ public class RateCounters {
      * window, never moved back. The second branch reads the counts a refusal is answered with.
      */
     static final String ADMIT = "with " + clock("$5::int") + """
-            , counted as (
+            , relaxed as materialized (
+                -- this statement's commit does not wait for its WAL to reach the disk (see the class comment)
+                select set_config('synchronous_commit', 'off', true) as commit_mode
+            ), counted as (
                 insert into rate_counters as c (subject, window_start, requests, day, requests_today, conversions_today)
-                select $1::text, clock.window_start, 1, clock.day, 1, $2::int from clock where $2::int <= $4::int
+                select $1::text, clock.window_start, 1, clock.day, 1, $2::int from clock, relaxed
+                where $2::int <= $4::int and relaxed.commit_mode = 'off'
                 on conflict (subject) do update set
                     window_start = greatest(c.window_start, excluded.window_start),
                     requests = case when c.window_start >= excluded.window_start then c.requests + 1 else 1 end,

@@ -62,7 +62,7 @@ class KeyLimitsTest {
 
     @BeforeEach
     void roomInTheMinute() {
-        RateLimits.awaitRoomInWindow(pool, 60, 15);
+        RateLimits.awaitRoomInWindow(pool, 60, 8);
     }
 
     @Test

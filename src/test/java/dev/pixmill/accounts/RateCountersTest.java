@@ -160,6 +160,24 @@ class RateCountersTest {
         assertThat(counters.read(current, 60).await().indefinitely().conversionsToday()).isEqualTo(1);
     }
 
+    @Test
+    void theRelaxedCommitIsTheChecksOwnAndEndsWithIt() {
+        Pool single = Pool.newInstance(PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+                .connectingTo(database.connectOptions()).using(otherVertx).build());
+        try {
+            single.query("set synchronous_commit = on").execute().await().indefinitely();
+            new RateCounters(single).admit(subject(), 1, BIG, BIG, 60).await().indefinitely();
+            // the next statement on the same connection has the session's setting again
+            assertThat(synchronousCommit(single)).isEqualTo("on");
+        } finally {
+            single.closeAndAwait();
+        }
+    }
+
+    private static String synchronousCommit(Pool pool) {
+        return pool.query("show synchronous_commit").execute().await().indefinitely().iterator().next().getString(0);
+    }
+
     private static List<RateCounters.Count> race(int n, java.util.function.IntFunction<Uni<RateCounters.Count>> check) {
         List<Uni<RateCounters.Count>> checks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
