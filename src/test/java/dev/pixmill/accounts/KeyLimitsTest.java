@@ -332,6 +332,30 @@ class KeyLimitsTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOpenApiDocumentShowsTheLimitsOnEveryOperationThatCreatesWork() {
+        Map<String, Map<String, Object>> paths = given().get("/q/openapi?format=json").then().statusCode(200)
+                .extract().jsonPath().getMap("paths");
+        for (String path : List.of("/api/v1/convert", "/api/v1/convert/url", "/api/v1/convert/batch",
+                "/api/v1/convert/url/batch", "/api/v1/compress", "/api/v1/resize", "/api/v1/optimize",
+                "/api/tasks/visual/imgcompress")) {
+            Map<String, Map<String, Object>> responses = (Map<String, Map<String, Object>>) ((Map<String, Object>)
+                    paths.get(path).get("post")).get("responses");
+            assertThat(responses).as(path).containsKey("429");
+            assertThat((Map<String, Object>) responses.get("429").get("headers")).as(path)
+                    .containsKeys("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                            "X-Quota-Remaining");
+            assertThat(responses.get("429").get("content")).as(path + " in its dialect's shape")
+                    .isEqualTo(responses.get("400").get("content"));
+            String success = responses.containsKey("202") ? "202" : "200";
+            assertThat((Map<String, Object>) responses.get(success).get("headers")).as(path)
+                    .containsKeys("X-RateLimit-Remaining", "X-Quota-Remaining");
+        }
+        Map<String, Object> status = (Map<String, Object>) paths.get("/api/v1/convert/{id}/status").get("get");
+        assertThat((Map<String, Object>) status.get("responses")).doesNotContainKey("429");
+    }
+
     private long secondsToUtcMidnight() {
         return pool.query("select extract(epoch from ((now() at time zone 'utc')::date + 1)::timestamp"
                         + " at time zone 'utc' - now())::bigint")
