@@ -57,6 +57,10 @@ public class LimitsBench {
         Pool pool = pool(vertx, url, user, password);
         try {
             RateCounters counters = new RateCounters(pool);
+            // leftovers of an earlier run, and their dead rows, would skew the sizes below
+            pool.query("delete from rate_counters where subject like 'bench:%'").execute().await().indefinitely();
+            pool.query("vacuum rate_counters").execute().await().indefinitely();
+            long[] updatesBefore = updates(pool);
             Uni<?> ping = pool.query("select 1").execute();
             // warm-up: JIT, connections, the server's plan of each statement
             sequential(2000, i -> ping);
@@ -104,14 +108,21 @@ public class LimitsBench {
             report("200k rows: check, first of the day (insert)",
                     sequential(n, i -> counters.admit(fresh[i] + "b", 1, BIG, BIG, 60)));
             concurrent(pool, counters, 16, 10, hot, many);
+            Thread.sleep(1000); // the statistics are reported with a delay
+            long[] updatesAfter = updates(pool);
+            long all = updatesAfter[0] - updatesBefore[0];
+            System.out.printf(Locale.ROOT, "checks that updated a row: %d, of which heap-only (HOT, no index "
+                    + "touched): %.0f %%%n", all, all == 0 ? 0 : 100.0 * (updatesAfter[1] - updatesBefore[1]) / all);
             long purgeStart = System.nanoTime();
             pool.query("update rate_counters set day = day - 1 where subject like 'bench:row%'").execute()
                     .await().indefinitely();
             int purged = counters.purgePastDays().await().indefinitely();
             System.out.printf(Locale.ROOT, "aged and purged %d rows of a past day in %.0f ms%n", purged,
                     (System.nanoTime() - purgeStart) / 1e6);
+
         } finally {
             pool.query("delete from rate_counters where subject like 'bench:%'").execute().await().indefinitely();
+            pool.query("vacuum rate_counters").execute().await().indefinitely();
             pool.closeAndAwait();
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
@@ -216,6 +227,13 @@ public class LimitsBench {
 
     static double pct(long[] sorted, int p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+    }
+
+    /** Updates of the table so far, and how many of them were heap-only. */
+    static long[] updates(Pool pool) {
+        var row = pool.query("select n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where relname = 'rate_counters'")
+                .execute().await().indefinitely().iterator().next();
+        return new long[] { row.getLong(0), row.getLong(1) };
     }
 
     static long count(Pool pool) {

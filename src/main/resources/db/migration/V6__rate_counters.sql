@@ -14,6 +14,6 @@ create table rate_counters (
     conversions_today int         not null check (conversions_today >= 0)
 -- room on each page for the new version of an updated row: every check rewrites its row, and no
 -- indexed column changes, so updates stay heap-only (HOT) and the primary key is not touched
-) with (fillfactor = 50);
+) with (fillfactor = 70);
 -- no other index: the sweeper's delete of past days scans the table once an hour, and the table
 -- holds one row per caller seen today
