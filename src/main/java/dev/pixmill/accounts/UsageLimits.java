@@ -86,7 +86,8 @@ public class UsageLimits {
                                 windowSeconds()));
                     }
                     put(response, headers);
-                    return Uni.createFrom().deferred(() -> work.get()).onFailure().call(e -> counters
+                    Uni<T> run = Uni.createFrom().deferred(() -> work.get());
+                    return conversions == 0 ? run : run.onFailure().call(e -> counters
                             .giveBack(caller.owner(), conversions, count.day())
                             .invoke(left -> {
                                 if (left >= 0) {
