@@ -1,5 +1,6 @@
 package dev.pixmill.convert;
 
+import dev.pixmill.accounts.UsageLimits;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.BadRequestException;
 import dev.pixmill.error.PayloadTooLargeException;
@@ -69,6 +70,9 @@ public class BatchService {
     WebhookTargets webhooks;
 
     @Inject
+    UsageLimits usageLimits;
+
+    @Inject
     Vertx vertx;
 
     @ConfigProperty(name = "quarkus.http.body.uploads-directory")
@@ -88,8 +92,9 @@ public class BatchService {
                     : JobService.Input.of(f.fileName(), f.size(),
                             () -> vertx.fileSystem().readFile(path).map(Buffer::getBytes)));
         }
-        return webhooks.parse(caller, form.webhookUrl())
-                .chain(webhook -> submit(caller, options, baseUrl, webhook, inputs));
+        // the whole batch is one request and as many conversions as it has files
+        return usageLimits.within(caller, inputs.size(), () -> webhooks.parse(caller, form.webhookUrl())
+                .chain(webhook -> submit(caller, options, baseUrl, webhook, inputs)));
     }
 
     /**
@@ -114,14 +119,16 @@ public class BatchService {
         }
         ConvertOptions options = ConvertOptions.parse(body.asMap(), config);
         List<String> spooled = new ArrayList<>();
-        return webhooks.parse(caller, body.webhookUrl()).chain(webhook -> Multi.createFrom().range(0, parsed.size())
+        // counted before anything is fetched: a batch over the quota fetches nothing
+        return usageLimits.within(caller, parsed.size(), () -> webhooks.parse(caller, body.webhookUrl())
+                .chain(webhook -> Multi.createFrom().range(0, parsed.size())
                 .onItem().transformToUni(i -> spool(parsed.get(i), spooled).map(input -> Map.entry(i, input)))
                 .merge(Math.max(1, config.batchFetchConcurrency()))
                 .collect().asList()
                 .map(done -> done.stream().sorted(Comparator.comparing(Map.Entry::getKey)).map(Map.Entry::getValue)
                         .toList())
                 .chain(inputs -> submit(caller, options, baseUrl, webhook, inputs))
-                .onTermination().call(() -> deleteAll(spooled)));
+                .onTermination().call(() -> deleteAll(spooled))));
     }
 
     /** {@code webhookUrl}: checked by {@link WebhookTargets}, or null; called when the whole job ends. */

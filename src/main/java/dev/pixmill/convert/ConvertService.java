@@ -1,5 +1,6 @@
 package dev.pixmill.convert;
 
+import dev.pixmill.accounts.UsageLimits;
 import dev.pixmill.engine.EngineConfig;
 import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.BadRequestException;
@@ -50,6 +51,9 @@ public class ConvertService {
     @Inject
     WebhookTargets webhooks;
 
+    @Inject
+    UsageLimits usageLimits;
+
 
     /** The multipart layer has stored the file on disk; it is read (asynchronously) within the intake budget. */
     public Uni<Conversion> fromUpload(Caller caller, ConvertForm form) {
@@ -79,9 +83,9 @@ public class ConvertService {
             throw new BadRequestException("empty_file", "the uploaded file is empty");
         }
         checkSize(upload.size());
-        return webhooks.parse(caller, webhookUrl).chain(webhook -> intake.within(upload.size(),
-                () -> vertx.fileSystem().readFile(upload.uploadedFile().toString())
-                        .chain(buffer -> submit(caller, kind, buffer.getBytes(), upload.fileName(), options, webhook))));
+        return usageLimits.within(caller, 1, () -> webhooks.parse(caller, webhookUrl).chain(webhook -> intake.within(
+                upload.size(), () -> vertx.fileSystem().readFile(upload.uploadedFile().toString())
+                        .chain(buffer -> submit(caller, kind, buffer.getBytes(), upload.fileName(), options, webhook)))));
     }
 
     public Uni<Conversion> fromUrl(Caller caller, ConvertUrlRequest body) {
@@ -95,7 +99,8 @@ public class ConvertService {
         }
         ConvertOptions options = ConvertOptions.parse(body.asMap(), config);
         // the size is known only at the end: the reservation grows with each piece that arrives
-        return webhooks.parse(caller, body.webhookUrl()).chain(webhook -> Uni.createFrom().deferred(() -> {
+        return usageLimits.within(caller, 1, () -> webhooks.parse(caller, body.webhookUrl())
+                .chain(webhook -> Uni.createFrom().deferred(() -> {
             IntakeBudget.Reservation reservation = intake.open();
             // each kept byte is counted twice: the growing fetch buffer and the copy handed on
             return fetcher.fetch(url.strip(), bytes -> reservation.grow(2 * bytes)).chain(fetched -> {
@@ -105,7 +110,7 @@ public class ConvertService {
                 }
                 return submit(caller, KIND, fetched.bytes(), fetched.filename(), options, webhook);
             }).onTermination().invoke(reservation::close);
-        }));
+        })));
     }
 
     public Uni<Conversion> status(Caller caller, String id) {

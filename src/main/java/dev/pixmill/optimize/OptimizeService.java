@@ -1,5 +1,6 @@
 package dev.pixmill.optimize;
 
+import dev.pixmill.accounts.UsageLimits;
 import dev.pixmill.engine.Compression;
 import dev.pixmill.engine.ConversionSpec;
 import dev.pixmill.engine.EngineConfig;
@@ -75,6 +76,9 @@ public class OptimizeService {
     IntakeBudget intake;
 
     @Inject
+    UsageLimits usageLimits;
+
+    @Inject
     Vertx vertx;
 
     public Uni<Optimized> optimize(Caller caller, OptimizeForm form, OptimizeOptions options) {
@@ -91,8 +95,9 @@ public class OptimizeService {
             throw new BadRequestException("file_too_large", String.format(Locale.ROOT,
                     "the image is %s; the limit is %s", megabytes(upload.size()), megabytes(limits.maxBytes())));
         }
-        return intake.within(upload.size(), () -> vertx.fileSystem().readFile(upload.uploadedFile().toString())
-                .chain(buffer -> run(caller, buffer.getBytes(), upload.fileName(), options)));
+        return usageLimits.within(caller, 1, () -> intake.within(upload.size(),
+                () -> vertx.fileSystem().readFile(upload.uploadedFile().toString())
+                        .chain(buffer -> run(caller, buffer.getBytes(), upload.fileName(), options))));
     }
 
     /** Keeps the result for its single download (any replica serves it). */

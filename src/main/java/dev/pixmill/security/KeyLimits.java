@@ -20,16 +20,21 @@ import java.util.TreeSet;
  * @param optimizeMaxBytes upload limit of the optimize dialect
  * @param optimizeMaxWidth pixel limits of the optimize dialect (SVG is exempt)
  * @param disabledApis dialects this key may not use: {@code convert}, {@code optimize}, {@code tasks}, {@code generate}
+ * @param requestsPerMinute work-creating requests per minute, instead of the plan's (accounts/Limits)
+ * @param conversionsPerDay images per UTC day, instead of the plan's
  */
 public record KeyLimits(OptionalLong optimizeMaxBytes, OptionalInt optimizeMaxWidth, OptionalInt optimizeMaxHeight,
-        Set<String> disabledApis) {
+        Set<String> disabledApis, OptionalInt requestsPerMinute, OptionalInt conversionsPerDay) {
 
     public static final Set<String> APIS = Set.of("convert", "optimize", "tasks", "generate");
     public static final KeyLimits NONE = new KeyLimits(OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(),
-            Set.of());
+            Set.of(), OptionalInt.empty(), OptionalInt.empty());
 
     /** A sanity bound; the engine's own limits (pixmill.engine.limits) still apply above a key's. */
     private static final int MAX_SIDE = 100_000;
+    /** Bounds that keep every counter of a day inside an int (accounts/RateCounters). */
+    private static final int MAX_REQUESTS_PER_MINUTE = 1_000_000;
+    private static final int MAX_CONVERSIONS_PER_DAY = 1_000_000_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public boolean disabled(String api) {
@@ -48,7 +53,8 @@ public record KeyLimits(OptionalLong optimizeMaxBytes, OptionalInt optimizeMaxWi
         if (!node.isObject()) {
             throw invalid("limits must be a JSON object");
         }
-        Set<String> known = Set.of("optimize_max_bytes", "optimize_max_width", "optimize_max_height", "disabled_apis");
+        Set<String> known = Set.of("optimize_max_bytes", "optimize_max_width", "optimize_max_height", "disabled_apis",
+                "requests_per_minute", "conversions_per_day");
         for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (strict && !known.contains(name)) {
@@ -61,6 +67,12 @@ public record KeyLimits(OptionalLong optimizeMaxBytes, OptionalInt optimizeMaxWi
                 ? OptionalInt.of((int) whole(node, "optimize_max_width", 1, MAX_SIDE)) : OptionalInt.empty();
         OptionalInt height = node.has("optimize_max_height")
                 ? OptionalInt.of((int) whole(node, "optimize_max_height", 1, MAX_SIDE)) : OptionalInt.empty();
+        OptionalInt requests = node.has("requests_per_minute")
+                ? OptionalInt.of((int) whole(node, "requests_per_minute", 1, MAX_REQUESTS_PER_MINUTE))
+                : OptionalInt.empty();
+        OptionalInt conversions = node.has("conversions_per_day")
+                ? OptionalInt.of((int) whole(node, "conversions_per_day", 1, MAX_CONVERSIONS_PER_DAY))
+                : OptionalInt.empty();
         Set<String> disabled = new TreeSet<>();
         JsonNode apis = node.get("disabled_apis");
         if (apis != null && !apis.isNull()) {
@@ -75,7 +87,7 @@ public record KeyLimits(OptionalLong optimizeMaxBytes, OptionalInt optimizeMaxWi
                 disabled.add(name);
             }
         }
-        return new KeyLimits(bytes, width, height, Set.copyOf(disabled));
+        return new KeyLimits(bytes, width, height, Set.copyOf(disabled), requests, conversions);
     }
 
     /**
@@ -102,6 +114,8 @@ public record KeyLimits(OptionalLong optimizeMaxBytes, OptionalInt optimizeMaxWi
         if (!disabledApis.isEmpty()) {
             map.put("disabled_apis", List.copyOf(new TreeSet<>(disabledApis)));
         }
+        requestsPerMinute.ifPresent(v -> map.put("requests_per_minute", v));
+        conversionsPerDay.ifPresent(v -> map.put("conversions_per_day", v));
         return map;
     }
 

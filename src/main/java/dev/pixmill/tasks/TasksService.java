@@ -3,6 +3,7 @@ package dev.pixmill.tasks;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixmill.accounts.UsageLimits;
 import dev.pixmill.engine.FormatSniffer;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageInfo;
@@ -89,6 +90,9 @@ public class TasksService {
     ObjectMapper json;
 
     @Inject
+    UsageLimits usageLimits;
+
+    @Inject
     Vertx vertx;
 
     /** The key comes in {@code X-API-KEY} and nowhere else; tasks are never anonymous. */
@@ -143,7 +147,9 @@ public class TasksService {
                     : "image_url or image_file is required");
         }
         TaskRequest task = TaskRequest.parse(fields.asMap());
-        Uni<Conversion> submitted = upload != null ? fromUpload(caller, upload, task) : fromUrl(caller, url.strip(), task);
+        // one request and one conversion; the sync wait below is not part of it
+        Uni<Conversion> submitted = usageLimits.within(caller, 1,
+                () -> upload != null ? fromUpload(caller, upload, task) : fromUrl(caller, url.strip(), task));
         // the answer is made on the request's context (the sync wait re-reads through Hibernate there)
         return submitted.emitOn(runOn(context)).chain(c -> {
             if (!task.sync()) {

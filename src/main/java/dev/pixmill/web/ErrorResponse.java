@@ -3,6 +3,7 @@ package dev.pixmill.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.error.PixmillException;
+import dev.pixmill.error.RateLimitedException;
 import dev.pixmill.error.ServiceBusyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -27,9 +28,11 @@ public record ErrorResponse(int status, ErrorBody body, Map<String, String> head
             if (e.status() >= 500) {
                 LOG.errorf(e, "request failed: %s", e.getMessage());
             }
-            Map<String, String> headers = e instanceof ServiceBusyException busy
-                    ? Map.of("Retry-After", String.valueOf(busy.retryAfterSeconds()))
-                    : Map.of();
+            Map<String, String> headers = switch (e) {
+                case ServiceBusyException busy -> Map.of("Retry-After", String.valueOf(busy.retryAfterSeconds()));
+                case RateLimitedException limited -> limited.headers();
+                default -> Map.of();
+            };
             return new ErrorResponse(e.status(), new ErrorBody(e.code(), e.getMessage()), headers);
         }
         LOG.error("unexpected failure", failure);
