@@ -13,11 +13,11 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -28,8 +28,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ConversionQueue {
-
-    private static final Logger LOG = Logger.getLogger(ConversionQueue.class);
 
     public static final String WORK_CHANNEL = "pixmill_work";
     public static final String STATUS_CHANNEL = "pixmill_status";
@@ -43,8 +41,30 @@ public class ConversionQueue {
             ImageInfo input, byte[] inputBytes, Integer credits, String dialectOptions, String webhookUrl) {
     }
 
-    /** A conversion this replica now holds; {@code lease} proves it in every later update. */
-    public record Claimed(UUID id, String lease, ConversionParams params, String inputFormat, int attempts) {
+    /**
+     * A row this replica now holds; {@code lease} proves it in every later update. {@code params}
+     * and {@code dialectOptions} are the stored JSON, read by the {@link WorkHandler} of its kind.
+     */
+    public record Claimed(UUID id, String lease, String kind, String params, String dialectOptions,
+            String inputFormat, int attempts) {
+    }
+
+    /** Which kinds a claim may take: those in {@code kinds}, or ({@code include} false) all others. */
+    public record KindFilter(Set<String> kinds, boolean include) {
+
+        public static final KindFilter ALL = new KindFilter(Set.of(), false);
+
+        public static KindFilter only(Set<String> kinds) {
+            return new KindFilter(Set.copyOf(kinds), true);
+        }
+
+        public static KindFilter except(Set<String> kinds) {
+            return new KindFilter(Set.copyOf(kinds), false);
+        }
+
+        public boolean admits(String kind) {
+            return kinds.contains(kind) == include;
+        }
     }
 
     @Inject
@@ -65,6 +85,10 @@ public class ConversionQueue {
 
     /** Inserts a pending conversion with its input (an item of {@code jobId} when that is not null). */
     Uni<Void> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position) {
+        if (!ImageConversionHandler.KINDS.contains(c.kind())) {
+            // a new kind of image conversion must be added there, or no worker would run it
+            throw new IllegalArgumentException("no handler runs image conversions of kind " + c.kind());
+        }
         return tx.preparedQuery("""
                         insert into conversions (id, owner, kind, status, params, input_filename, input_format,
                             input_size, input_width, input_height, output_format, credits, dialect_options, webhook_url,
@@ -134,46 +158,35 @@ public class ConversionQueue {
         return pool.preparedQuery("delete from conversions where id = $1").execute(Tuple.of(id)).replaceWithVoid();
     }
 
-    /**
-     * Claims up to {@code max} pending conversions, oldest first, for {@code worker}. A row whose
-     * stored parameters cannot be read (e.g. written by another version) is failed on the spot
-     * rather than left to block the head of the queue for every replica.
-     */
+    /** Claims up to {@code max} pending rows of any kind, oldest first, for {@code worker}. */
     public Uni<List<Claimed>> claim(String worker, int max) {
+        return claim(worker, max, KindFilter.ALL);
+    }
+
+    /** Claims up to {@code max} pending rows of the kinds {@code filter} admits, oldest first, for {@code worker}. */
+    public Uni<List<Claimed>> claim(String worker, int max, KindFilter filter) {
         String lease = worker + "/" + Tokens.base62(12);
         // MATERIALIZED: the planner may not re-run the locking subquery, which with SKIP LOCKED
         // could pick other rows on a rescan and claim more than $3
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         with picked as materialized (
-                            select id from conversions where status = 'pending'
+                            select id from conversions where status = 'pending' and (kind = any($4)) = $5
                             order by created_at limit $3 for update skip locked)
                         update conversions c set status = 'processing', lease_owner = $1,
                             lease_until = now() + make_interval(secs => $2), attempts = attempts + 1,
                             started_at = coalesce(started_at, now()), progress = 10
                         from picked where c.id = picked.id
-                        returning c.id, c.params, c.input_format, c.attempts""")
-                .execute(Tuple.of(lease, (double) config.lease().toSeconds(), max))
+                        returning c.id, c.kind, c.params, c.dialect_options, c.input_format, c.attempts""")
+                .execute(Tuple.of(lease, (double) config.lease().toSeconds(), max,
+                        filter.kinds().toArray(String[]::new), filter.include()))
                 .chain(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
-                    List<UUID> unreadable = new ArrayList<>();
                     for (Row row : rows) {
-                        UUID id = row.getUUID("id");
-                        try {
-                            claimed.add(new Claimed(id, lease, read(row.getString("params")),
-                                    row.getString("input_format"), row.getInteger("attempts")));
-                        } catch (IllegalStateException e) {
-                            LOG.errorf("conversion %s has unreadable parameters; failing it: %s", id, e.getMessage());
-                            unreadable.add(id);
-                        }
+                        claimed.add(new Claimed(row.getUUID("id"), lease, row.getString("kind"),
+                                row.getString("params"), row.getString("dialect_options"),
+                                row.getString("input_format"), row.getInteger("attempts")));
                     }
-                    Uni<Void> failUnreadable = Uni.createFrom().voidItem();
-                    for (UUID id : unreadable) {
-                        failUnreadable = failUnreadable.chain(() -> endFailed(tx, id, lease, "conversion_failed",
-                                "the conversion's stored parameters are unreadable").replaceWithVoid());
-                    }
-                    return failUnreadable
-                            .chain(() -> notifyAll(tx, claimed.stream().map(Claimed::id).toList()))
-                            .replaceWith(claimed);
+                    return notifyAll(tx, claimed.stream().map(Claimed::id).toList()).replaceWith(claimed);
                 }));
     }
 
@@ -192,11 +205,14 @@ public class ConversionQueue {
                 .map(rows -> rows.rowCount());
     }
 
-    /** Stores the result if the claim still holds; false if the job was taken from it. */
+    /**
+     * Stores the result if the claim still holds; false if the job was taken from it. A row that
+     * got its download token when it was queued (a generated image's public id) keeps it.
+     */
     public Uni<Boolean> complete(Claimed job, EngineResult result, String downloadToken) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         update conversions set status = 'completed', progress = 100, output_size = $3,
-                            output_width = $4, output_height = $5, output_format = $6, download_token = $7,
+                            output_width = $4, output_height = $5, output_format = $6, download_token = coalesce(download_token, $7),
                             completed_at = now(), expires_at = now() + make_interval(secs => $8),
                             lease_owner = null, lease_until = null, output_crc32 = $9
                         where id = $1 and lease_owner = $2 and status = 'processing'""")
@@ -323,14 +339,6 @@ public class ConversionQueue {
             return json.writeValueAsString(params);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("conversion parameters cannot be serialised", e);
-        }
-    }
-
-    private ConversionParams read(String params) {
-        try {
-            return json.readValue(params, ConversionParams.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IllegalStateException("stored conversion parameters are unreadable: " + e.getMessage(), e);
         }
     }
 }
