@@ -11,7 +11,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The shared work queue, in PostgreSQL. Everything that replicas could race on is one SQL
@@ -79,8 +83,49 @@ public class ConversionQueue {
     @Inject
     JobsConfig config;
 
+    @Inject
+    @Any
+    Instance<FailedWorkListener> failureListenerBeans;
+
+    private List<FailedWorkListener> failureListeners = List.of();
+
+    @PostConstruct
+    void findListeners() {
+        failureListeners = failureListenerBeans.stream().toList();
+    }
+
     public Uni<Void> enqueue(NewConversion c) {
         return pool.withTransaction(tx -> insertPending(tx, c, null, null).chain(() -> notify(tx, WORK_CHANNEL, c.id())));
+    }
+
+    /**
+     * Work without an input image (e.g. an image to generate): what it needs is all in
+     * {@code params}. {@code inputFormat} and {@code inputSize} say what its input is (a prompt:
+     * its UTF-8 length); {@code downloadToken}, when given, is its result's public id from the start.
+     */
+    public record NewWork(UUID id, String owner, String kind, String params, String dialectOptions,
+            String inputFormat, long inputSize, String outputFormat, Integer credits, String downloadToken) {
+    }
+
+    /**
+     * Queues {@code rows} in one transaction together with {@code alongside} (e.g. charging for
+     * them), which may fail to refuse them: then nothing is queued. One work NOTIFY wakes the workers.
+     */
+    public Uni<Void> enqueueWork(List<NewWork> rows, Function<SqlClient, Uni<Void>> alongside) {
+        return pool.withTransaction(tx -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (NewWork w : rows) {
+                chain = chain.chain(() -> tx.preparedQuery("""
+                                insert into conversions (id, owner, kind, status, params, input_format, input_size,
+                                    output_format, credits, dialect_options, download_token)
+                                values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)""")
+                        .execute(Tuple.from(new Object[] { w.id(), w.owner(), w.kind(), w.params(), w.inputFormat(),
+                                w.inputSize(), w.outputFormat(), w.credits(), w.dialectOptions(), w.downloadToken() }))
+                        .replaceWithVoid());
+            }
+            return chain.chain(() -> alongside.apply(tx))
+                    .chain(() -> rows.isEmpty() ? Uni.createFrom().voidItem() : notify(tx, WORK_CHANNEL, rows.getFirst().id()));
+        });
     }
 
     /** Inserts a pending conversion with its input (an item of {@code jobId} when that is not null). */
@@ -235,12 +280,37 @@ public class ConversionQueue {
                         update conversions set status = 'failed', progress = 100, error_code = $3, error_message = $4,
                             completed_at = now(), expires_at = now() + make_interval(secs => $5),
                             lease_owner = null, lease_until = null
-                        where id = $1 and lease_owner = $2 and status = 'processing'""")
+                        where id = $1 and lease_owner = $2 and status = 'processing'
+                        returning id, kind, owner, credits, error_code""")
                 .execute(Tuple.of(id, lease, code, message, (double) config.retention().toSeconds()))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
                         : blobs.delete(tx, id, BlobStore.Role.INPUT)
+                                .chain(() -> tellFailed(tx, failedRows(rows)))
                                 .chain(() -> notify(tx, STATUS_CHANNEL, id))
                                 .replaceWith(true));
+    }
+
+    /** The rows a statement failed: all of them, or those whose returned status is failed. */
+    private static List<FailedWorkListener.FailedRow> failedRows(Iterable<Row> rows) {
+        List<FailedWorkListener.FailedRow> failed = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.getColumnIndex("status") < 0 || "failed".equals(row.getString("status"))) {
+                failed.add(new FailedWorkListener.FailedRow(row.getUUID("id"), row.getString("kind"),
+                        row.getString("owner"), row.getInteger("credits"), row.getString("error_code")));
+            }
+        }
+        return failed;
+    }
+
+    /** Every listener, for every row, in the transaction that failed them. */
+    private Uni<Void> tellFailed(SqlClient tx, List<FailedWorkListener.FailedRow> rows) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (FailedWorkListener.FailedRow row : rows) {
+            for (FailedWorkListener listener : failureListeners) {
+                chain = chain.chain(() -> listener.failed(tx, row));
+            }
+        }
+        return chain;
     }
 
     /** A claim this replica adopted into an attempt already running here: its try does not count. */
@@ -281,13 +351,15 @@ public class ConversionQueue {
                             expires_at = case when attempts >= $1 then now() + make_interval(secs => $2) end,
                             lease_owner = null, lease_until = null
                         where status = 'processing' and lease_until < now()
-                        returning id""")
+                        returning id, status, kind, owner, credits, error_code""")
                 .execute(Tuple.of(config.maxAttempts(), (double) config.retention().toSeconds()))
                 .chain(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID("id")));
                     Uni<Void> work = ids.isEmpty() ? Uni.createFrom().voidItem() : notify(tx, WORK_CHANNEL, ids.getFirst());
-                    return work.chain(() -> notifyAll(tx, ids)).replaceWith(ids.size());
+                    return tellFailed(tx, failedRows(rows))
+                            .chain(() -> work)
+                            .chain(() -> notifyAll(tx, ids)).replaceWith(ids.size());
                 }));
     }
 
