@@ -1,9 +1,13 @@
 package dev.pixmill.generate;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,9 +15,11 @@ import java.util.concurrent.Flow;
 
 /**
  * An answer body read into memory up to a limit: past it (or when Content-Length already says
- * more) the read stops and the body fails with {@link TooLarge}; nothing more is taken in.
+ * more) the read stops and the body fails with {@link TooLarge}; nothing more is taken in. The
+ * pieces are kept as they came, so a large answer is not copied while it grows; it is read as a
+ * stream (a base64 image decoded straight out of its JSON) or, once, as one array.
  */
-final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+final class LimitedBody implements HttpResponse.BodySubscriber<LimitedBody.Bytes> {
 
     static final class TooLarge extends IOException {
         TooLarge() {
@@ -21,10 +27,34 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         }
     }
 
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    /** The pieces of a body. */
+    record Bytes(List<byte[]> pieces, long size) {
+
+        InputStream stream() {
+            List<InputStream> streams = new ArrayList<>(pieces.size());
+            pieces.forEach(p -> streams.add(new ByteArrayInputStream(p)));
+            return new SequenceInputStream(Collections.enumeration(streams));
+        }
+
+        byte[] array() {
+            if (pieces.size() == 1) {
+                return pieces.getFirst();
+            }
+            byte[] all = new byte[(int) size];
+            int at = 0;
+            for (byte[] p : pieces) {
+                System.arraycopy(p, 0, all, at, p.length);
+                at += p.length;
+            }
+            return all;
+        }
+    }
+
+    private final CompletableFuture<Bytes> result = new CompletableFuture<>();
+    private final List<byte[]> pieces = new ArrayList<>();
     private final long max;
     private final boolean declaredTooLarge;
+    private long size;
     private Flow.Subscription subscription;
 
     private LimitedBody(long max, boolean declaredTooLarge) {
@@ -32,12 +62,12 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         this.declaredTooLarge = declaredTooLarge;
     }
 
-    static HttpResponse.BodyHandler<byte[]> handler(long max) {
+    static HttpResponse.BodyHandler<Bytes> handler(long max) {
         return info -> new LimitedBody(max, info.headers().firstValueAsLong("Content-Length").orElse(-1) > max);
     }
 
     @Override
-    public CompletionStage<byte[]> getBody() {
+    public CompletionStage<Bytes> getBody() {
         return result;
     }
 
@@ -58,14 +88,15 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
             return;
         }
         for (ByteBuffer item : items) {
-            if (bytes.size() + (long) item.remaining() > max) {
+            if (size + item.remaining() > max) {
                 subscription.cancel();
                 result.completeExceptionally(new TooLarge());
                 return;
             }
-            byte[] chunk = new byte[item.remaining()];
-            item.get(chunk);
-            bytes.write(chunk, 0, chunk.length);
+            byte[] piece = new byte[item.remaining()];
+            item.get(piece);
+            pieces.add(piece);
+            size += piece.length;
         }
     }
 
@@ -76,6 +107,6 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     @Override
     public void onComplete() {
-        result.complete(bytes.toByteArray());
+        result.complete(new Bytes(List.copyOf(pieces), size));
     }
 }

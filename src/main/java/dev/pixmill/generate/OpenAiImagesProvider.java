@@ -1,6 +1,9 @@
 package dev.pixmill.generate;
 
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +32,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
@@ -147,8 +149,8 @@ public class OpenAiImagesProvider implements ImageProvider {
         }
     }
 
-    /** One try of the generation call: its answer's JSON, or the failure (retryable or not). */
-    private Uni<JsonNode> post(URI endpoint, byte[] body) {
+    /** One try of the generation call: its answer, or the failure (retryable or not). */
+    private Uni<Answer> post(URI endpoint, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(config.openai().timeout())
                 .header("Content-Type", "application/json")
@@ -164,34 +166,71 @@ public class OpenAiImagesProvider implements ImageProvider {
                         throw answered("the image provider", status, response);
                     }
                     try {
-                        return json.readTree(response.body());
+                        return Answer.read(json, response.body().stream());
                     } catch (IOException e) {
-                        throw new ProviderFailure("the image provider answered " + status + " with a body that is not JSON");
+                        throw new ProviderFailure("the image provider answered " + status + " with a body that is not "
+                                + "the JSON of an images answer");
                     }
                 });
     }
 
-    /** The image bytes of a generation answer: its b64_json, or the download of its url. */
-    private Uni<byte[]> imageOf(JsonNode answer) {
-        JsonNode first = answer.path("data").path(0);
-        if (first.isMissingNode() || !first.isObject()) {
-            throw new ProviderFailure("the image provider's answer holds no image (no data[0])");
-        }
-        String b64 = first.path("b64_json").asText("");
-        if (!b64.isEmpty()) {
-            try {
-                return Uni.createFrom().item(Base64.getMimeDecoder().decode(b64));
-            } catch (IllegalArgumentException e) {
-                throw new ProviderFailure("the image provider's b64_json is not valid base64");
+    /**
+     * What a generation answer holds of its first image ({@code data[0]}): the decoded
+     * {@code b64_json}, or the {@code url}. Read as a stream: the base64 is decoded straight out of
+     * the JSON, never held as text.
+     */
+    record Answer(byte[] image, String url) {
+
+        static Answer read(ObjectMapper json, java.io.InputStream body) throws IOException {
+            byte[] image = null;
+            String url = null;
+            try (JsonParser p = json.getFactory().createParser(body)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IOException("not an object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (!"data".equals(field) || value != JsonToken.START_ARRAY) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    boolean first = true;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (first && p.currentToken() == JsonToken.START_OBJECT) {
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String member = p.currentName();
+                                JsonToken v = p.nextToken();
+                                if ("b64_json".equals(member) && v == JsonToken.VALUE_STRING) {
+                                    image = p.getBinaryValue(Base64Variants.MIME_NO_LINEFEEDS);
+                                } else if ("url".equals(member) && v == JsonToken.VALUE_STRING) {
+                                    url = p.getText();
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                        first = false;
+                    }
+                }
             }
+            return new Answer(image != null && image.length > 0 ? image : null, url == null || url.isBlank() ? null : url);
         }
-        String url = first.path("url").asText("");
-        if (url.isEmpty()) {
-            throw new ProviderFailure("the image provider's answer has neither b64_json nor url");
+    }
+
+    /** The image bytes of a generation answer: its b64_json, or the download of its url. */
+    private Uni<byte[]> imageOf(Answer answer) {
+        if (answer.image() != null) {
+            return Uni.createFrom().item(answer.image());
+        }
+        if (answer.url() == null) {
+            throw new ProviderFailure("the image provider's answer holds no image (no data[0].b64_json or data[0].url)");
         }
         URI uri;
         try {
-            uri = URI.create(url.strip());
+            uri = URI.create(answer.url().strip());
         } catch (IllegalArgumentException e) {
             throw new ProviderFailure("the image provider answered a url that is not valid");
         }
@@ -206,7 +245,7 @@ public class OpenAiImagesProvider implements ImageProvider {
             if (response.statusCode() / 100 != 2) {
                 throw answered("the image url", response.statusCode(), response);
             }
-            return response.body();
+            return response.body().array();
         }), 0);
     }
 
@@ -223,7 +262,7 @@ public class OpenAiImagesProvider implements ImageProvider {
      * One HTTP exchange, bounded: the time-out covers the whole answer (the request is aborted
      * then), the body is read up to the size limit. Connection failures and time-outs are retryable.
      */
-    private Uni<HttpResponse<byte[]>> exchange(HttpClient client, HttpRequest request, String who) {
+    private Uni<HttpResponse<LimitedBody.Bytes>> exchange(HttpClient client, HttpRequest request, String who) {
         Duration timeout = config.openai().timeout();
         long max = config.openai().maxResponseBytes().asLongValue();
         return Uni.createFrom().completionStage(() -> client.sendAsync(request, LimitedBody.handler(max)))
@@ -275,8 +314,8 @@ public class OpenAiImagesProvider implements ImageProvider {
     }
 
     /** A non-2xx answer as a failure: retryable for 429 and 5xx, with the provider's message. */
-    private ProviderFailure answered(String who, int status, HttpResponse<byte[]> response) {
-        String message = errorMessage(response.body());
+    private ProviderFailure answered(String who, int status, HttpResponse<LimitedBody.Bytes> response) {
+        String message = errorMessage(response.body().array());
         String text = who + " answered " + status + (message.isEmpty() ? "" : ": " + message);
         if (status == 429 || status >= 500) {
             return new ProviderFailure.Retryable(text, retryAfter(response));
