@@ -54,6 +54,8 @@ public class OpenAiImagesProvider implements ImageProvider {
     public static final String NAME = "openai";
     /** Characters of a provider's error message kept in the image's error. */
     static final int MAX_MESSAGE = 300;
+    /** Tries of the final fit while the engine is full (about 30 s in all) before the job is given back. */
+    static final int ENGINE_BUSY_RETRIES = 10;
 
     @Inject
     GenerateConfig config;
@@ -253,7 +255,11 @@ public class OpenAiImagesProvider implements ImageProvider {
     private Uni<EngineResult> fit(byte[] picture, GenerationParams image) {
         var spec = new ConversionSpec(ImageFormat.JPEG, config.jpegQuality(), image.width(), image.height(), true,
                 false, engineConfig.limits().toImageLimits(), engineConfig.timeout(), null, Fit.COVER);
-        return executor.submitClaimed(() -> engine.convert(picture, spec))
+        // the provider's work is paid for: a full engine is waited out a little rather than the
+        // job given back (which would ask the provider again)
+        return Uni.createFrom().deferred(() -> executor.submitClaimed(() -> engine.convert(picture, spec)))
+                .onFailure(ServiceBusyException.class).retry().withBackOff(Duration.ofMillis(250), Duration.ofSeconds(4))
+                .atMost(ENGINE_BUSY_RETRIES)
                 .onFailure(e -> e instanceof PixmillException && !(e instanceof ServiceBusyException))
                 .transform(e -> new ProviderFailure("the image provider's answer is not a usable image: " + e.getMessage()));
     }

@@ -330,6 +330,17 @@ class GenerationFlowTest {
         });
     }
 
+    @Test
+    void theOpenApiDocumentDescribesBothEndpoints() {
+        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> paths = doc.getMap("paths");
+        assertThat(paths.keySet()).anySatisfy(p -> assertThat(p).matches("/api/image-generation/?"));
+        assertThat(paths).containsKey("/api/image/{file}");
+        assertThat(doc.getString("components.schemas.GenerationRequest.properties.numImages.maximum")).isEqualTo("4");
+        assertThat(doc.getList("components.schemas.GenerationRequest.properties.style.enum")).contains("3d", "none");
+        assertThat(doc.getMap("components.schemas.ImageAnswer.properties")).containsOnlyKeys("url", "alt");
+    }
+
     private Row row(String imageId) {
         return pool.preparedQuery("select * from conversions where download_token = $1").execute(Tuple.of(imageId))
                 .await().indefinitely().iterator().next();
