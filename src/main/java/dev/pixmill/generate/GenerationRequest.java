@@ -66,7 +66,7 @@ public record GenerationRequest(String prompt, Style style, ImageSize size, int 
             n = Integer.parseInt(node.asText().strip());
         }
         if (n == null || n < 1 || n > MAX_IMAGES) {
-            throw invalid("numImages must be a whole number from 1 to " + MAX_IMAGES + ", not " + node);
+            throw invalid("numImages must be a whole number from 1 to " + MAX_IMAGES + ", not " + shown(node));
         }
         return n;
     }
@@ -78,9 +78,15 @@ public record GenerationRequest(String prompt, Style style, ImageSize size, int 
         }
         T value = node.isTextual() ? lookup.apply(node.asText()) : null;
         if (value == null) {
-            throw invalid(name + " must be one of " + allowed + ", not " + node);
+            throw invalid(name + " must be one of " + allowed + ", not " + shown(node));
         }
         return value;
+    }
+
+    /** The value as JSON, cut short: a message never echoes a long value whole. */
+    private static String shown(JsonNode node) {
+        String text = node.toString();
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
     }
 
     private static BadRequestException invalid(String message) {
