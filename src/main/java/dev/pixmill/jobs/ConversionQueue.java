@@ -11,14 +11,18 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The shared work queue, in PostgreSQL. Everything that replicas could race on is one SQL
@@ -28,8 +32,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ConversionQueue {
-
-    private static final Logger LOG = Logger.getLogger(ConversionQueue.class);
 
     public static final String WORK_CHANNEL = "pixmill_work";
     public static final String STATUS_CHANNEL = "pixmill_status";
@@ -43,8 +45,30 @@ public class ConversionQueue {
             ImageInfo input, byte[] inputBytes, Integer credits, String dialectOptions, String webhookUrl) {
     }
 
-    /** A conversion this replica now holds; {@code lease} proves it in every later update. */
-    public record Claimed(UUID id, String lease, ConversionParams params, String inputFormat, int attempts) {
+    /**
+     * A row this replica now holds; {@code lease} proves it in every later update. {@code params}
+     * and {@code dialectOptions} are the stored JSON, read by the {@link WorkHandler} of its kind.
+     */
+    public record Claimed(UUID id, String lease, String kind, String params, String dialectOptions,
+            String inputFormat, int attempts) {
+    }
+
+    /** Which kinds a claim may take: those in {@code kinds}, or ({@code include} false) all others. */
+    public record KindFilter(Set<String> kinds, boolean include) {
+
+        public static final KindFilter ALL = new KindFilter(Set.of(), false);
+
+        public static KindFilter only(Set<String> kinds) {
+            return new KindFilter(Set.copyOf(kinds), true);
+        }
+
+        public static KindFilter except(Set<String> kinds) {
+            return new KindFilter(Set.copyOf(kinds), false);
+        }
+
+        public boolean admits(String kind) {
+            return kinds.contains(kind) == include;
+        }
     }
 
     @Inject
@@ -59,12 +83,57 @@ public class ConversionQueue {
     @Inject
     JobsConfig config;
 
+    @Inject
+    @Any
+    Instance<FailedWorkListener> failureListenerBeans;
+
+    private List<FailedWorkListener> failureListeners = List.of();
+
+    @PostConstruct
+    void findListeners() {
+        failureListeners = failureListenerBeans.stream().toList();
+    }
+
     public Uni<Void> enqueue(NewConversion c) {
         return pool.withTransaction(tx -> insertPending(tx, c, null, null).chain(() -> notify(tx, WORK_CHANNEL, c.id())));
     }
 
+    /**
+     * Work without an input image (e.g. an image to generate): what it needs is all in
+     * {@code params}. {@code inputFormat} and {@code inputSize} say what its input is (a prompt:
+     * its UTF-8 length); {@code downloadToken}, when given, is its result's public id from the start.
+     */
+    public record NewWork(UUID id, String owner, String kind, String params, String dialectOptions,
+            String inputFormat, long inputSize, String outputFormat, Integer credits, String downloadToken) {
+    }
+
+    /**
+     * Queues {@code rows} in one transaction together with {@code alongside} (e.g. charging for
+     * them), which may fail to refuse them: then nothing is queued. One work NOTIFY wakes the workers.
+     */
+    public Uni<Void> enqueueWork(List<NewWork> rows, Function<SqlClient, Uni<Void>> alongside) {
+        return pool.withTransaction(tx -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (NewWork w : rows) {
+                chain = chain.chain(() -> tx.preparedQuery("""
+                                insert into conversions (id, owner, kind, status, params, input_format, input_size,
+                                    output_format, credits, dialect_options, download_token)
+                                values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)""")
+                        .execute(Tuple.from(new Object[] { w.id(), w.owner(), w.kind(), w.params(), w.inputFormat(),
+                                w.inputSize(), w.outputFormat(), w.credits(), w.dialectOptions(), w.downloadToken() }))
+                        .replaceWithVoid());
+            }
+            return chain.chain(() -> alongside.apply(tx))
+                    .chain(() -> rows.isEmpty() ? Uni.createFrom().voidItem() : notify(tx, WORK_CHANNEL, rows.getFirst().id()));
+        });
+    }
+
     /** Inserts a pending conversion with its input (an item of {@code jobId} when that is not null). */
     Uni<Void> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position) {
+        if (!ImageConversionHandler.KINDS.contains(c.kind())) {
+            // a new kind of image conversion must be added there, or no worker would run it
+            throw new IllegalArgumentException("no handler runs image conversions of kind " + c.kind());
+        }
         return tx.preparedQuery("""
                         insert into conversions (id, owner, kind, status, params, input_filename, input_format,
                             input_size, input_width, input_height, output_format, credits, dialect_options, webhook_url,
@@ -134,46 +203,35 @@ public class ConversionQueue {
         return pool.preparedQuery("delete from conversions where id = $1").execute(Tuple.of(id)).replaceWithVoid();
     }
 
-    /**
-     * Claims up to {@code max} pending conversions, oldest first, for {@code worker}. A row whose
-     * stored parameters cannot be read (e.g. written by another version) is failed on the spot
-     * rather than left to block the head of the queue for every replica.
-     */
+    /** Claims up to {@code max} pending rows of any kind, oldest first, for {@code worker}. */
     public Uni<List<Claimed>> claim(String worker, int max) {
+        return claim(worker, max, KindFilter.ALL);
+    }
+
+    /** Claims up to {@code max} pending rows of the kinds {@code filter} admits, oldest first, for {@code worker}. */
+    public Uni<List<Claimed>> claim(String worker, int max, KindFilter filter) {
         String lease = worker + "/" + Tokens.base62(12);
         // MATERIALIZED: the planner may not re-run the locking subquery, which with SKIP LOCKED
         // could pick other rows on a rescan and claim more than $3
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         with picked as materialized (
-                            select id from conversions where status = 'pending'
+                            select id from conversions where status = 'pending' and (kind = any($4)) = $5
                             order by created_at limit $3 for update skip locked)
                         update conversions c set status = 'processing', lease_owner = $1,
                             lease_until = now() + make_interval(secs => $2), attempts = attempts + 1,
                             started_at = coalesce(started_at, now()), progress = 10
                         from picked where c.id = picked.id
-                        returning c.id, c.params, c.input_format, c.attempts""")
-                .execute(Tuple.of(lease, (double) config.lease().toSeconds(), max))
+                        returning c.id, c.kind, c.params, c.dialect_options, c.input_format, c.attempts""")
+                .execute(Tuple.of(lease, (double) config.lease().toSeconds(), max,
+                        filter.kinds().toArray(String[]::new), filter.include()))
                 .chain(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
-                    List<UUID> unreadable = new ArrayList<>();
                     for (Row row : rows) {
-                        UUID id = row.getUUID("id");
-                        try {
-                            claimed.add(new Claimed(id, lease, read(row.getString("params")),
-                                    row.getString("input_format"), row.getInteger("attempts")));
-                        } catch (IllegalStateException e) {
-                            LOG.errorf("conversion %s has unreadable parameters; failing it: %s", id, e.getMessage());
-                            unreadable.add(id);
-                        }
+                        claimed.add(new Claimed(row.getUUID("id"), lease, row.getString("kind"),
+                                row.getString("params"), row.getString("dialect_options"),
+                                row.getString("input_format"), row.getInteger("attempts")));
                     }
-                    Uni<Void> failUnreadable = Uni.createFrom().voidItem();
-                    for (UUID id : unreadable) {
-                        failUnreadable = failUnreadable.chain(() -> endFailed(tx, id, lease, "conversion_failed",
-                                "the conversion's stored parameters are unreadable").replaceWithVoid());
-                    }
-                    return failUnreadable
-                            .chain(() -> notifyAll(tx, claimed.stream().map(Claimed::id).toList()))
-                            .replaceWith(claimed);
+                    return notifyAll(tx, claimed.stream().map(Claimed::id).toList()).replaceWith(claimed);
                 }));
     }
 
@@ -192,11 +250,14 @@ public class ConversionQueue {
                 .map(rows -> rows.rowCount());
     }
 
-    /** Stores the result if the claim still holds; false if the job was taken from it. */
+    /**
+     * Stores the result if the claim still holds; false if the job was taken from it. A row that
+     * got its download token when it was queued (a generated image's public id) keeps it.
+     */
     public Uni<Boolean> complete(Claimed job, EngineResult result, String downloadToken) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         update conversions set status = 'completed', progress = 100, output_size = $3,
-                            output_width = $4, output_height = $5, output_format = $6, download_token = $7,
+                            output_width = $4, output_height = $5, output_format = $6, download_token = coalesce(download_token, $7),
                             completed_at = now(), expires_at = now() + make_interval(secs => $8),
                             lease_owner = null, lease_until = null, output_crc32 = $9
                         where id = $1 and lease_owner = $2 and status = 'processing'""")
@@ -219,12 +280,37 @@ public class ConversionQueue {
                         update conversions set status = 'failed', progress = 100, error_code = $3, error_message = $4,
                             completed_at = now(), expires_at = now() + make_interval(secs => $5),
                             lease_owner = null, lease_until = null
-                        where id = $1 and lease_owner = $2 and status = 'processing'""")
+                        where id = $1 and lease_owner = $2 and status = 'processing'
+                        returning id, kind, owner, credits, error_code""")
                 .execute(Tuple.of(id, lease, code, message, (double) config.retention().toSeconds()))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
                         : blobs.delete(tx, id, BlobStore.Role.INPUT)
+                                .chain(() -> tellFailed(tx, failedRows(rows)))
                                 .chain(() -> notify(tx, STATUS_CHANNEL, id))
                                 .replaceWith(true));
+    }
+
+    /** The rows a statement failed: all of them, or those whose returned status is failed. */
+    private static List<FailedWorkListener.FailedRow> failedRows(Iterable<Row> rows) {
+        List<FailedWorkListener.FailedRow> failed = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.getColumnIndex("status") < 0 || "failed".equals(row.getString("status"))) {
+                failed.add(new FailedWorkListener.FailedRow(row.getUUID("id"), row.getString("kind"),
+                        row.getString("owner"), row.getInteger("credits"), row.getString("error_code")));
+            }
+        }
+        return failed;
+    }
+
+    /** Every listener, for every row, in the transaction that failed them. */
+    private Uni<Void> tellFailed(SqlClient tx, List<FailedWorkListener.FailedRow> rows) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (FailedWorkListener.FailedRow row : rows) {
+            for (FailedWorkListener listener : failureListeners) {
+                chain = chain.chain(() -> listener.failed(tx, row));
+            }
+        }
+        return chain;
     }
 
     /** A claim this replica adopted into an attempt already running here: its try does not count. */
@@ -265,13 +351,15 @@ public class ConversionQueue {
                             expires_at = case when attempts >= $1 then now() + make_interval(secs => $2) end,
                             lease_owner = null, lease_until = null
                         where status = 'processing' and lease_until < now()
-                        returning id""")
+                        returning id, status, kind, owner, credits, error_code""")
                 .execute(Tuple.of(config.maxAttempts(), (double) config.retention().toSeconds()))
                 .chain(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID("id")));
                     Uni<Void> work = ids.isEmpty() ? Uni.createFrom().voidItem() : notify(tx, WORK_CHANNEL, ids.getFirst());
-                    return work.chain(() -> notifyAll(tx, ids)).replaceWith(ids.size());
+                    return tellFailed(tx, failedRows(rows))
+                            .chain(() -> work)
+                            .chain(() -> notifyAll(tx, ids)).replaceWith(ids.size());
                 }));
     }
 
@@ -323,14 +411,6 @@ public class ConversionQueue {
             return json.writeValueAsString(params);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("conversion parameters cannot be serialised", e);
-        }
-    }
-
-    private ConversionParams read(String params) {
-        try {
-            return json.readValue(params, ConversionParams.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IllegalStateException("stored conversion parameters are unreadable: " + e.getMessage(), e);
         }
     }
 }

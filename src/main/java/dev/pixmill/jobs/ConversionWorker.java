@@ -1,26 +1,29 @@
 package dev.pixmill.jobs;
 
-import dev.pixmill.engine.EngineConfig;
 import dev.pixmill.engine.EngineExecutor;
-import dev.pixmill.engine.EngineResult;
-import dev.pixmill.engine.ImageEngine;
-import dev.pixmill.error.PixmillException;
 import dev.pixmill.error.ServiceBusyException;
 import dev.pixmill.security.Tokens;
-import dev.pixmill.storage.BlobStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,12 +31,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * Pulls conversions from the shared queue and runs them on the engine pool. It never claims more
- * than it has free engine threads, so claimed work starts at once and the rest stays pending for
- * other replicas. Request-time work waiting for the engine (a client waits for it) takes a slot
+ * Pulls work from the shared queue and runs it through the {@link WorkHandler} of each row's kind
+ * (an image conversion, a generated image, ...). Work on the engine's slots is never claimed
+ * beyond the free engine threads, so claimed work starts at once and the rest stays pending for
+ * other replicas; request-time work waiting for the engine (a client waits for it) takes a slot
  * first: the worker leaves as many slots unclaimed, and claims them once that work has started.
- * It wakes on NOTIFY (any replica enqueued), after each finished job, and on a slow fallback poll; it renews the leases of running jobs and gives unfinished ones back when
- * the replica stops.
+ * A handler with slots of its own is claimed for up to those. It wakes on NOTIFY (any replica
+ * enqueued), after each finished job, and on a slow fallback poll; it renews the leases of
+ * running jobs and gives unfinished ones back when the replica stops. A row of a kind no handler
+ * runs is failed.
  */
 @ApplicationScoped
 public class ConversionWorker {
@@ -44,22 +50,10 @@ public class ConversionWorker {
     ConversionQueue queue;
 
     @Inject
-    BlobStore blobs;
-
-    @Inject
-    ImageEngine engine;
-
-    @Inject
     EngineExecutor executor;
 
     @Inject
-    EngineConfig engineConfig;
-
-    @Inject
     ConversionEvents events;
-
-    @Inject
-    ConversionMetrics metrics;
 
     @Inject
     JobsConfig config;
@@ -67,15 +61,56 @@ public class ConversionWorker {
     @Inject
     Vertx vertx;
 
+    @Inject
+    @Any
+    Instance<WorkHandler> handlerBeans;
+
+    /**
+     * Where claimed work runs: the engine's slots (every kind without slots of its own, and kinds
+     * no handler runs, which fail at once), or a handler's own.
+     */
+    private record Lane(String name, ConversionQueue.KindFilter filter, int ownSlots) {
+        boolean engine() {
+            return ownSlots == 0;
+        }
+    }
+
     private final String workerId = workerIdentity();
     private final Map<UUID, ConversionQueue.Claimed> running = new ConcurrentHashMap<>();
     /** Pump requests not yet served; only the caller that raises it from 0 runs claim rounds. */
     private final AtomicInteger pumpRequests = new AtomicInteger();
+    private Map<String, WorkHandler> handlers = Map.of();
+    private List<Lane> lanes = List.of();
     private volatile boolean accepting;
     /** A round left slots to waiting request work; claim them once it has started. */
     private volatile boolean yielded;
     private long pollTimer = -1;
     private long renewTimer = -1;
+
+    @PostConstruct
+    void findHandlers() {
+        Map<String, WorkHandler> byKind = new HashMap<>();
+        List<Lane> own = new ArrayList<>();
+        Set<String> ownKinds = new HashSet<>();
+        for (WorkHandler handler : handlerBeans) {
+            for (String kind : handler.kinds()) {
+                WorkHandler other = byKind.put(kind, handler);
+                if (other != null) {
+                    throw new IllegalStateException("two handlers run work of kind " + kind);
+                }
+            }
+            if (handler.slots() > 0) {
+                own.add(new Lane(String.join(",", new TreeSet<>(handler.kinds())),
+                        ConversionQueue.KindFilter.only(handler.kinds()), handler.slots()));
+                ownKinds.addAll(handler.kinds());
+            }
+        }
+        List<Lane> all = new ArrayList<>();
+        all.add(new Lane("engine", ConversionQueue.KindFilter.except(ownKinds), 0));
+        all.addAll(own);
+        handlers = Map.copyOf(byKind);
+        lanes = List.copyOf(all);
+    }
 
     void start(@Observes @Priority(100) StartupEvent event) {
         if (!config.workerEnabled()) {
@@ -111,9 +146,9 @@ public class ConversionWorker {
         for (ConversionQueue.Claimed job : List.copyOf(running.values())) {
             try {
                 queue.release(job).await().atMost(Duration.ofSeconds(5));
-                LOG.infof("gave conversion %s back to the queue at shutdown", job.id());
+                LOG.infof("gave %s %s back to the queue at shutdown", job.kind(), job.id());
             } catch (RuntimeException e) {
-                LOG.warnf("could not give conversion %s back (its lease will expire): %s", job.id(), e.getMessage());
+                LOG.warnf("could not give %s %s back (its lease will expire): %s", job.kind(), job.id(), e.getMessage());
             }
         }
     }
@@ -125,16 +160,42 @@ public class ConversionWorker {
         }
     }
 
+    /** One claim per lane that has free slots, one after the other. */
     private void claimRound() {
         int served = pumpRequests.get();
-        int waiting = executor.waitingRequests();
-        int free = executor.workers() - running.size() - waiting;
-        yielded = waiting > 0;
-        if (!accepting || free <= 0) {
+        if (!accepting) {
             endRound(served);
             return;
         }
-        queue.claim(workerId, free).subscribe().with(claimed -> {
+        Uni<Boolean> round = Uni.createFrom().item(false);
+        for (Lane lane : lanes) {
+            round = round.chain(adopted -> claim(lane).map(more -> adopted || more));
+        }
+        round.subscribe().with(adopted -> {
+            if (adopted) {
+                pump();
+            }
+            endRound(served);
+        }, failure -> {
+            LOG.warnf("claiming work failed: %s", failure.getMessage());
+            endRound(served);
+        });
+    }
+
+    /** Claims what fits in the lane's free slots; true if a claim was adopted (its slot is offered again). */
+    private Uni<Boolean> claim(Lane lane) {
+        int free;
+        if (lane.engine()) {
+            int waiting = executor.waitingRequests();
+            free = executor.workers() - runningIn(lane) - waiting;
+            yielded = waiting > 0;
+        } else {
+            free = lane.ownSlots() - runningIn(lane);
+        }
+        if (free <= 0) {
+            return Uni.createFrom().item(false);
+        }
+        return queue.claim(workerId, free, lane.filter()).map(claimed -> {
             boolean adopted = false;
             for (ConversionQueue.Claimed job : claimed) {
                 // the same job may still be running here under an older lease that expired (this
@@ -148,14 +209,21 @@ public class ConversionWorker {
                     queue.undoAttempt(job).subscribe().with(v -> { }, e -> LOG.debugf("undo failed: %s", e.getMessage()));
                 }
             }
-            if (adopted) {
-                pump();
-            }
-            endRound(served);
-        }, failure -> {
-            LOG.warnf("claiming work failed: %s", failure.getMessage());
-            endRound(served);
+            return adopted;
+        }).onFailure().recoverWithItem(failure -> {
+            LOG.warnf("claiming work (%s) failed: %s", lane.name(), failure.getMessage());
+            return false;
         });
+    }
+
+    private int runningIn(Lane lane) {
+        int n = 0;
+        for (ConversionQueue.Claimed job : running.values()) {
+            if (lane.filter().admits(job.kind())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Another round if pump() was called while this one ran (a slot may have been freed). */
@@ -168,30 +236,27 @@ public class ConversionWorker {
     private void run(ConversionQueue.Claimed job) {
         long started = System.nanoTime();
         AtomicReference<ConversionQueue.Claimed> used = new AtomicReference<>(job);
-        blobs.get(job.id(), BlobStore.Role.INPUT)
-                .chain(input -> {
-                    if (input == null) {
-                        return record(job, used, c -> queue.fail(c, "input_missing", "the input of this conversion is gone"))
-                                .replaceWithVoid();
-                    }
-                    var spec = job.params().toSpec(engineConfig.timeout());
-                    String token = Tokens.downloadToken();
-                    // only the engine's verdict fails a job; a storage error leaves it to lease recovery
-                    return executor.submitClaimed(() -> engine.convert(input.data(), spec))
-                            .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithUni(e -> failed(job, used, e))
-                            .chain(result -> result == null ? Uni.createFrom().voidItem()
-                                    : record(job, used, c -> queue.complete(c, result, token))
-                                            .invoke(stored -> {
-                                                if (stored) {
-                                                    metrics.completed(job.inputFormat(), input.data().length, result,
-                                                            System.nanoTime() - started);
-                                                }
-                                            })
-                                            .replaceWithVoid());
+        WorkHandler handler = handlers.get(job.kind());
+        Uni<WorkOutcome> work = handler == null
+                ? Uni.createFrom().item(WorkOutcome.failed("unknown_kind",
+                        "no worker of this version runs work of kind '" + job.kind() + "'"))
+                : Uni.createFrom().deferred(() -> handler.run(job));
+        if (handler == null) {
+            LOG.errorf("%s has kind '%s', which no handler runs; failing it", job.id(), job.kind());
+        }
+        work.chain(outcome -> record(job, used, c -> switch (outcome) {
+                    case WorkOutcome.Completed done -> queue.complete(c, done.result(), Tokens.downloadToken());
+                    case WorkOutcome.Failed failed -> queue.fail(c, failed.code(), failed.message());
                 })
+                        .invoke(stored -> {
+                            if (handler != null) {
+                                handler.recorded(job, outcome, stored, System.nanoTime() - started);
+                            }
+                        }))
+                .replaceWithVoid()
                 .onFailure(ServiceBusyException.class).recoverWithUni(busy -> queue.release(current(job)))
-                .onFailure().invoke(e -> LOG.errorf(e, "conversion %s could not be recorded; its lease will expire "
-                        + "and it will be retried", job.id()))
+                .onFailure().invoke(e -> LOG.errorf(e, "%s %s could not be recorded; its lease will expire "
+                        + "and it will be retried", job.kind(), job.id()))
                 .onTermination().invoke(() -> {
                     ConversionQueue.Claimed left = running.remove(job.id());
                     if (left != null && left != used.get()) {
@@ -219,23 +284,6 @@ public class ConversionWorker {
             used.set(newest);
             return write.apply(newest);
         });
-    }
-
-    private Uni<EngineResult> failed(ConversionQueue.Claimed job, AtomicReference<ConversionQueue.Claimed> used,
-            Throwable failure) {
-        String code;
-        String message;
-        if (failure instanceof PixmillException known) {
-            code = known.code();
-            message = known.getMessage();
-        } else {
-            LOG.errorf(failure, "conversion %s failed unexpectedly", job.id());
-            code = "conversion_failed";
-            message = "the image could not be converted";
-        }
-        return record(job, used, c -> queue.fail(c, code, message))
-                .invoke(() -> metrics.failed(job.inputFormat(), job.params(), code))
-                .replaceWith((EngineResult) null);
     }
 
     /** The newest claim of a running job: its lease is the one that counts. */

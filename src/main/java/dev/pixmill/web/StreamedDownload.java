@@ -28,8 +28,16 @@ public class StreamedDownload {
     @Inject
     ObjectMapper json;
 
-    /** Bytes to send as an attachment: their type, exact length, the pieces and the file name. */
-    public record Payload(String contentType, long size, Multi<Buffer> body, String filename) {
+    /**
+     * Bytes to send as an attachment: their type, exact length, the pieces and the file name;
+     * {@code headers} replace the defaults (e.g. an inline Content-Disposition, a Cache-Control).
+     */
+    public record Payload(String contentType, long size, Multi<Buffer> body, String filename,
+            java.util.Map<String, String> headers) {
+
+        public Payload(String contentType, long size, Multi<Buffer> body, String filename) {
+            this(contentType, size, body, filename, java.util.Map.of());
+        }
     }
 
     /**
@@ -58,6 +66,7 @@ public class StreamedDownload {
                 .putHeader("Content-Disposition", ContentDisposition.attachment(result.filename()))
                 .putHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=0")
                 .putHeader("X-Content-Type-Options", "nosniff");
+        result.headers().forEach(response::putHeader);
         if (!withBody) {
             response.end();
             return;

@@ -6,6 +6,7 @@ import dev.pixmill.engine.EngineResult;
 import dev.pixmill.engine.ImageEngine;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.jobs.ConversionQueue;
+import dev.pixmill.jobs.ImageConversionHandler;
 import dev.pixmill.jobs.QueueSweeper;
 import dev.pixmill.security.Tokens;
 import dev.pixmill.storage.BlobStore;
@@ -78,6 +79,9 @@ class BatchReplicaTest {
 
     @Inject
     BlobStore blobs;
+
+    @Inject
+    ImageConversionHandler conversions;
 
     record Event(String name, JsonNode data) {
     }
@@ -179,7 +183,7 @@ class BatchReplicaTest {
 
     private EngineResult run(ConversionQueue.Claimed claim) {
         byte[] input = blobs.get(claim.id(), BlobStore.Role.INPUT).await().indefinitely().data();
-        return engine.convert(input, claim.params().toSpec(Duration.ofSeconds(30)));
+        return engine.convert(input, conversions.params(claim).toSpec(Duration.ofSeconds(30)));
     }
 
     private List<UUID> itemsOf(String jobId) {

@@ -96,11 +96,11 @@ class QueueRecoveryTest {
     @Test
     void leasesAreRenewedOnlyByTheirHolder() throws Exception {
         UUID id = insertClaimedByDeadReplica(1);
-        var params = new ConversionParams(ImageFormat.PNG, 80, null, null, false, false,
-                new ImageLimits(20 << 20, 8000, 8000, 64, true));
-        assertThat(queue.renew(List.of(new ConversionQueue.Claimed(id, "someone-else", params, "png", 1)))
+        String params = json.writeValueAsString(new ConversionParams(ImageFormat.PNG, 80, null, null, false, false,
+                new ImageLimits(20 << 20, 8000, 8000, 64, true)));
+        assertThat(queue.renew(List.of(new ConversionQueue.Claimed(id, "someone-else", "convert", params, null, "png", 1)))
                 .await().indefinitely()).isZero();
-        assertThat(queue.renew(List.of(new ConversionQueue.Claimed(id, "dead-replica", params, "png", 1)))
+        assertThat(queue.renew(List.of(new ConversionQueue.Claimed(id, "dead-replica", "convert", params, null, "png", 1)))
                 .await().indefinitely()).isEqualTo(1);
         long secondsLeft = pool.preparedQuery("select extract(epoch from lease_until - now())::bigint from conversions"
                 + " where id = $1").execute(Tuple.of(id)).await().indefinitely().iterator().next().getLong(0);

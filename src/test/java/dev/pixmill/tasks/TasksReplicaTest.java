@@ -4,6 +4,7 @@ import dev.pixmill.engine.EngineResult;
 import dev.pixmill.engine.ImageEngine;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.jobs.ConversionQueue;
+import dev.pixmill.jobs.ImageConversionHandler;
 import dev.pixmill.jobs.QueueSweeper;
 import dev.pixmill.security.Tokens;
 import dev.pixmill.storage.BlobStore;
@@ -70,6 +71,9 @@ class TasksReplicaTest {
     @Inject
     BlobStore blobs;
 
+    @Inject
+    ImageConversionHandler conversions;
+
     @Test
     void aSyncTaskWhoseWorkerDiesIsFinishedByAnotherReplica() throws Exception {
         String key = createKey("replicas");
@@ -90,7 +94,7 @@ class TasksReplicaTest {
         // another replica claims it and finishes it
         ConversionQueue.Claimed claim = claimThis(id);
         byte[] input = blobs.get(id, BlobStore.Role.INPUT).await().indefinitely().data();
-        EngineResult result = engine.convert(input, claim.params().toSpec(Duration.ofSeconds(30)));
+        EngineResult result = engine.convert(input, conversions.params(claim).toSpec(Duration.ofSeconds(30)));
         assertThat(queue.complete(claim, result, Tokens.downloadToken()).await().indefinitely()).isTrue();
         long completed = System.nanoTime();
 
