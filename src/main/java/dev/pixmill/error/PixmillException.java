@@ -8,7 +8,8 @@ package dev.pixmill.error;
 public abstract sealed class PixmillException extends RuntimeException
         permits BadRequestException, UnauthorizedException, ForbiddenException, NotFoundException,
         PayloadTooLargeException, UnsupportedFormatException, InvalidImageException,
-        ServiceBusyException, ProcessingException, RequestTimeoutException, ConflictException {
+        ServiceBusyException, ProcessingException, RequestTimeoutException, ConflictException,
+        InsufficientCreditsException {
 
     private final String code;
 
