@@ -44,7 +44,11 @@ import java.util.function.Supplier;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:done", "1:failed (unknown or revoked key, database unreachable, ...)",
                 "2:usage error (unknown option, missing or invalid argument)" })
-@RegisterForReflection
+// picocli reads its annotations by reflection (a native image needs them registered)
+@RegisterForReflection(targets = { KeysCommand.class, KeysCommand.Output.class, KeysCommand.Subcommand.class,
+        KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Show.class, KeysCommand.TopUp.class,
+        KeysCommand.SetPlan.class, KeysCommand.SetLimits.class, KeysCommand.RotateSecret.class,
+        KeysCommand.Revoke.class })
 public class KeysCommand implements Runnable {
 
     /** What the commands work with; null while arguments are only being checked (no database yet). */

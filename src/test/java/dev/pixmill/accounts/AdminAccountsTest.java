@@ -182,4 +182,15 @@ class AdminAccountsTest {
         given().header("X-API-Key", "kp_" + "0".repeat(32)).get("/api/v1/account").then().statusCode(401)
                 .body("error", equalTo("invalid_api_key"));
     }
+
+    @Test
+    void theOpenApiDocumentDescribesCredits() {
+        JsonPath api = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        assertThat(api.getMap("paths.'/api/admin/keys/{id}'")).containsKeys("get", "patch", "delete");
+        assertThat(api.getMap("paths.'/api/admin/keys/{id}/credits'")).containsKeys("post");
+        assertThat(api.getMap("paths.'/api/admin/keys/{id}/ledger'")).containsKeys("get");
+        assertThat(api.getMap("paths.'/api/v1/account'")).containsKeys("get");
+        assertThat(api.getMap("paths.'/api/v1/account/ledger'")).containsKeys("get");
+        assertThat(api.getMap("paths.'" + PATH + "'.post.responses")).containsKey("402");
+    }
 }
