@@ -42,8 +42,14 @@ public class BatchLoad {
         for (int i = 4; i < args.length; i++) {
             fields.add(args[i].split("=", 2));
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        // HTTP/1.1: the default (an h2c upgrade) is not what clients of a large upload use
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true); // a failed batch ends the run instead of leaving it waiting
+            return t;
+        });
         long t0 = System.nanoTime();
         List<Future<Outcome>> runs = new ArrayList<>();
         for (int c = 0; c < concurrency; c++) {

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 find_jdk25
 ensure_libvips
 ensure_postgres_running
-ensure_database pixmill_bench
+ensure_database "${BENCH_DB:-pixmill_bench}"
 FILES=${1:-50}
 PORT=${BENCH_PORT:-8092}
 JAVA="$JAVA_HOME/bin/java"

@@ -17,14 +17,14 @@ synthetic_photo() {
   rm -rf "$tmp"
 }
 
-# start_service PORT LOG [plain]: starts target/quarkus-app on PORT against pixmill_bench, with
+# start_service PORT LOG [plain]: starts target/quarkus-app on PORT against $BENCH_DB (pixmill_bench), with
 # bin/run's JVM settings (JAVA_OPTS overrides them, as there) or, with "plain", as a bare
 # `java -jar`; sets $pid and waits until it is ready.
 start_service() {
   local port=$1 log=$2 mode=${3:-launcher}
   local env_common=(QUARKUS_HTTP_PORT=$port
-    QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/pixmill_bench
-    QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/pixmill_bench
+    QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/${BENCH_DB:-pixmill_bench}
+    QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/${BENCH_DB:-pixmill_bench}
     QUARKUS_LOG_CONSOLE_JSON_ENABLED=false PIXMILL_ADMIN_TOKEN=bench-operator)
   if [ "$mode" = plain ]; then
     # what a user gets from `java -jar` alone: no heap size, no MALLOC_ARENA_MAX

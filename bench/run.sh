@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 find_jdk25
 ensure_libvips
 ensure_postgres_running
-ensure_database pixmill_bench
+ensure_database "${BENCH_DB:-pixmill_bench}"
 command -v vipsthumbnail >/dev/null || as_root apt-get install -y -qq libvips-tools >/dev/null
 SECONDS_PER_RUN=${1:-30}
 PORT=${BENCH_PORT:-8091}

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 find_jdk25
 ensure_libvips
 ensure_postgres_running
-ensure_database pixmill_bench
+ensure_database "${BENCH_DB:-pixmill_bench}"
 SECONDS_TOTAL=${1:-600}
 MODE=${2:-launcher}
 PORT=${BENCH_PORT:-8092}

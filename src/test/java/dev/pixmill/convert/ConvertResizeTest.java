@@ -265,10 +265,10 @@ class ConvertResizeTest {
         refused(Map.of("width", "100", "quality", "0"), "quality must be");
         refused(Map.of("width", "100", "output_format", "jpeg2000"), "output_format must be one of");
         refused(Map.of("width", "100", "keep_metadata", "sometimes"), "keep_metadata must be true or false");
-        // the same path as the convert form takes: refused until webhooks are served
+        // the same webhook check as the convert form: anonymous callers have no secret to sign with
         given().multiPart("file", "p.jpg", PHOTO_JPG, "image/jpeg").multiPart("width", "100")
                 .multiPart("webhook_url", "https://example.com/hook").post("/api/v1/resize")
-                .then().statusCode(400).body("error", equalTo("unsupported_parameter"));
+                .then().statusCode(401).body("error", equalTo("missing_api_key"));
         given().multiPart("file", "p.jpg", PHOTO_JPG, "image/jpeg").multiPart("percent", "50")
                 .multiPart("percent", "60").post("/api/v1/resize").then().statusCode(400)
                 .body("error", equalTo("duplicate_parameter")).body("message", containsString("percent"));
