@@ -1,5 +1,6 @@
 package dev.pixmill;
 
+import dev.pixmill.cli.CommandMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.OptionalInt;
@@ -8,6 +9,7 @@ import java.util.OptionalInt;
  * Entry point of {@code java -jar quarkus-run.jar}. A JVM started without a heap size is
  * restarted once with Pixmill's measured defaults ({@link JvmDefaults}), so a plain
  * {@code java -jar} is as bounded as {@code bin/run}; then Quarkus starts as usual.
+ * {@code keys ...} is the command line ({@link CommandMode}) instead.
  */
 @QuarkusMain
 public final class PixmillMain {
@@ -16,6 +18,11 @@ public final class PixmillMain {
     }
 
     public static void main(String... args) {
+        // a short command, not a replica: it runs in this JVM, with the server's parts switched off
+        if (CommandMode.wants(args)) {
+            CommandMode.run(args);
+            return;
+        }
         OptionalInt exit = JvmDefaults.relaunchIfUnsized(args);
         if (exit.isPresent()) {
             System.exit(exit.getAsInt());

@@ -9,7 +9,7 @@ public abstract sealed class PixmillException extends RuntimeException
         permits BadRequestException, UnauthorizedException, ForbiddenException, NotFoundException,
         PayloadTooLargeException, UnsupportedFormatException, InvalidImageException,
         ServiceBusyException, ProcessingException, RequestTimeoutException, ConflictException,
-        RateLimitedException {
+        RateLimitedException, InsufficientCreditsException {
 
     private final String code;
 

@@ -2,6 +2,7 @@ package dev.pixmill.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixmill.accounts.CreditLedger;
 import dev.pixmill.engine.EngineResult;
 import dev.pixmill.engine.ImageInfo;
 import dev.pixmill.security.Tokens;
@@ -94,6 +95,9 @@ public class ConversionQueue {
         failureListeners = failureListenerBeans.stream().toList();
     }
 
+    @Inject
+    CreditLedger ledger;
+
     public Uni<Void> enqueue(NewConversion c) {
         return pool.withTransaction(tx -> insertPending(tx, c, null, null).chain(() -> notify(tx, WORK_CHANNEL, c.id())));
     }
@@ -128,13 +132,17 @@ public class ConversionQueue {
         });
     }
 
-    /** Inserts a pending conversion with its input (an item of {@code jobId} when that is not null). */
+    /**
+     * Inserts a pending conversion with its input (an item of {@code jobId} when that is not null).
+     * One that costs credits is paid for first, in the same transaction: a key short of credits
+     * gets a 402 and nothing is queued (a trigger refunds it if it fails, migration V7).
+     */
     Uni<Void> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position) {
         if (!ImageConversionHandler.KINDS.contains(c.kind())) {
             // a new kind of image conversion must be added there, or no worker would run it
             throw new IllegalArgumentException("no handler runs image conversions of kind " + c.kind());
         }
-        return tx.preparedQuery("""
+        return charge(tx, c).chain(() -> tx.preparedQuery("""
                         insert into conversions (id, owner, kind, status, params, input_filename, input_format,
                             input_size, input_width, input_height, output_format, credits, dialect_options, webhook_url,
                             job_id, job_position)
@@ -143,7 +151,17 @@ public class ConversionQueue {
                         c.input().format().extension(), (long) c.inputBytes().length, c.input().width(),
                         c.input().height(), c.params().output().extension(), c.credits(), c.dialectOptions(),
                         c.webhookUrl(), jobId, position }))
-                .chain(() -> blobs.put(tx, c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes()));
+                .chain(() -> blobs.put(tx, c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes())));
+    }
+
+    private Uni<Void> charge(SqlClient tx, NewConversion c) {
+        if (c.credits() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID payer = CreditLedger.keyOfOwner(c.owner()).orElseThrow(() -> new IllegalStateException(
+                "conversion " + c.id() + " costs credits but its owner is not an API key"));
+        String reason = c.kind() + " " + c.input().width() + "x" + c.input().height();
+        return ledger.charge(tx, payer, List.of(new CreditLedger.Charge(c.credits(), reason, c.id()))).replaceWithVoid();
     }
 
     Uni<Void> notifyWork(SqlClient tx, UUID id) {

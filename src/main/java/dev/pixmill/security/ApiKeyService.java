@@ -1,6 +1,7 @@
 package dev.pixmill.security;
 
 import dev.pixmill.error.BadRequestException;
+import dev.pixmill.error.ConflictException;
 import dev.pixmill.error.NotFoundException;
 import dev.pixmill.error.UnauthorizedException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -73,6 +74,53 @@ public class ApiKeyService {
     @WithSession
     public Uni<List<ApiKey>> list() {
         return keys.listAll();
+    }
+
+    /** A key, active or revoked; 404 when there is none. */
+    @WithSession
+    public Uni<ApiKey> find(UUID id) {
+        return keys.findById(id).onItem().ifNull().failWith(() -> new NotFoundException("not_found", "no key " + id));
+    }
+
+    /**
+     * Changes an active key's name, plan or limits (stored JSON, validated by the caller); each only
+     * when not null. One UPDATE of those columns, so a concurrent rotation or revocation is not
+     * overwritten. 404 for an unknown key, 409 {@code key_revoked} for a revoked one.
+     */
+    @WithTransaction
+    public Uni<ApiKey> update(UUID id, String name, String plan, String limitsJson) {
+        if (plan != null && !PLANS.contains(plan)) {
+            throw new BadRequestException("invalid_parameter", "plan must be one of " + PLANS);
+        }
+        List<String> set = new java.util.ArrayList<>();
+        List<Object> values = new java.util.ArrayList<>();
+        if (name != null) {
+            values.add(name.isBlank() ? "unnamed" : name.strip());
+            set.add("name = ?" + values.size());
+        }
+        if (plan != null) {
+            values.add(plan);
+            set.add("plan = ?" + values.size());
+        }
+        if (limitsJson != null) {
+            values.add(limitsJson);
+            set.add("limits = ?" + values.size());
+        }
+        if (set.isEmpty()) {
+            return keys.findById(id).onItem().ifNull().failWith(() -> new NotFoundException("not_found", "no key " + id));
+        }
+        values.add(id);
+        return keys.update(String.join(", ", set) + " where id = ?" + values.size() + " and revokedAt is null",
+                        values.toArray())
+                .chain(updated -> keys.findById(id).map(key -> {
+                    if (key == null) {
+                        throw new NotFoundException("not_found", "no key " + id);
+                    }
+                    if (updated == 0) {
+                        throw new ConflictException("key_revoked", "key " + id + " is revoked; it cannot change");
+                    }
+                    return key;
+                }));
     }
 
     @WithTransaction

@@ -42,6 +42,9 @@ public class TasksResource {
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "401", description = "No key in X-API-KEY, or an invalid or revoked key",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
+    @APIResponse(responseCode = "402", description = "The key's credits do not cover the task (1 credit up to "
+            + "4096 px on the longest side, 2 above); nothing is queued",
+            content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "413", description = "File over 20 MB or image over 8000x8000",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "415", description = "Not jpg, png, webp, bmp, tiff or gif",
@@ -63,6 +66,9 @@ public class TasksResource {
             + "quality with kbyte, kbyte for png output, URL refused or not fetchable",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "401", description = "No key in X-API-KEY, or an invalid or revoked key",
+            content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
+    @APIResponse(responseCode = "402", description = "The key's credits do not cover the task (1 credit up to "
+            + "4096 px on the longest side, 2 above); nothing is queued",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))
     @APIResponse(responseCode = "413", description = "File over 20 MB or image over 8000x8000",
             content = @Content(schema = @Schema(implementation = TaskAnswer.ErrorDoc.class)))

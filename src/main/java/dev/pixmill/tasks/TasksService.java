@@ -196,7 +196,7 @@ public class TasksService {
                 info -> new ConversionService.Plan(task.params(info, limits), credits(info), options));
     }
 
-    /** Each success costs 1 credit up to 4096 px on the longest side, 2 above (charged in a later issue). */
+    /** Each success costs 1 credit up to 4096 px on the longest side, 2 above (held when queued, refunded on failure). */
     static int credits(ImageInfo input) {
         return Math.max(input.width(), input.height()) <= ONE_CREDIT_SIDE ? 1 : 2;
     }

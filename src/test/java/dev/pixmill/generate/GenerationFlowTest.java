@@ -27,6 +27,7 @@ import static dev.pixmill.support.Generation.idOf;
 import static dev.pixmill.support.Generation.local;
 import static dev.pixmill.support.Generation.urls;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The generation dialect end to end with the placeholder provider, on a replica that runs the jobs. */
@@ -173,6 +174,26 @@ class GenerationFlowTest {
         generate(key, Map.of("prompt", "a", "style", "Watercolor", "size", "640X1536", "model", "STANDARD",
                 "numImages", "2")).then().statusCode(200).body("size()", org.hamcrest.Matchers.is(2));
         assertThat(charges.chargesOf(ownerOf(key))).extracting(RecordingCharges.Charge::images).containsExactly(1, 2);
+    }
+
+    @Test
+    void imagesAreChargedToTheKeysCreditsAndTooFewCreditsQueueNothing() {
+        var key = dev.pixmill.support.Accounts.createKey("gen-credits", "professional", 7);
+        String id = key.getString("id");
+        String bearer = "Bearer " + key.getString("key");
+        // 2 premium images cost 10: refused whole, nothing charged or queued
+        given().header("Authorization", bearer).contentType("application/json")
+                .body(Map.of("prompt", "a red kite", "model", "premium", "numImages", 2))
+                .post("/api/image-generation/").then().statusCode(402).body("error", equalTo("insufficient_credits"));
+        assertThat(dev.pixmill.support.Accounts.balance(id)).isEqualTo(7);
+        // 3 standard images cost 3, one ledger entry per image
+        List<String> urls = given().header("Authorization", bearer).contentType("application/json")
+                .body(Map.of("prompt", "a red kite", "numImages", 3)).post("/api/image-generation/")
+                .then().statusCode(200).extract().jsonPath().getList("url");
+        assertThat(urls).hasSize(3);
+        assertThat(dev.pixmill.support.Accounts.balance(id)).isEqualTo(4);
+        assertThat(dev.pixmill.support.Accounts.ledger(id)).filteredOn(e -> "charge".equals(e.get("kind")))
+                .hasSize(3).allSatisfy(e -> assertThat(((Number) e.get("amount")).intValue()).isEqualTo(-1));
     }
 
     @Test
