@@ -189,6 +189,29 @@ class KeyLimitsTest {
     }
 
     @Test
+    void imageGenerationCountsOneRequestAndEachImageAndIsRefusedWholeOverTheQuota() {
+        var key = createKey("free", Map.of("requests_per_minute", 3, "conversions_per_day", 5));
+        Response four = generate(key.key(), 4);
+        four.then().statusCode(200);
+        assertLeft(four, 3, 2, 5, 1);
+        // two more images would pass the day's 5: refused whole, nothing charged or queued
+        Response refused = generate(key.key(), 2);
+        refused.then().statusCode(429);
+        assertThat(refused.jsonPath().getString("error")).isEqualTo("quota_exceeded");
+        assertLeft(refused, 3, 2, 5, 1); // a refusal counts nothing
+        assertThat(rows(pool, "conversions", key.owner())).isEqualTo(4);
+        // the image URLs are downloads: never limited
+        for (int i = 0; i < 3; i++) {
+            given().get(four.jsonPath().getString("[0].url")).then().statusCode(200);
+        }
+    }
+
+    private static Response generate(String key, int images) {
+        return given().header("Authorization", "Bearer " + key).contentType("application/json")
+                .body(Map.of("prompt", "a lighthouse", "numImages", images)).post("/api/image-generation/");
+    }
+
+    @Test
     void theTaskDialectAnswersItsRefusalWithHttp429AndTheEnvelope() {
         var key = createKey("free", Map.of("requests_per_minute", 2, "conversions_per_day", 50));
         Response created = Tasks.upload(key.key(), "a.png", TestImages.png(64, 48), "image/png").post(Tasks.PATH);
