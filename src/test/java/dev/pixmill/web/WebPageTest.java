@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.net.URL;
@@ -213,6 +214,89 @@ class WebPageTest {
         assertThat(find(".batch-summary").getText()).isEqualTo("1 of 2 converted, 1 failed (the reason is shown under each file).");
         assertThat(find("a.download-all").getText()).contains("1 file)");
         browser.screenshot("dropped-with-error");
+    }
+
+    @Test
+    void uploadProgressGoesFileByFileAndALostConnectionIsSaidPlainly() throws Exception {
+        Path dir = Files.createTempDirectory("pixmill-web-");
+        Path first = Files.write(dir.resolve("first.jpg"), TestImages.encode(Pictures.photo(800, 600), "jpg"));
+        Path second = Files.write(dir.resolve("second.jpg"), TestImages.encode(Pictures.photo(700, 500), "jpg"));
+        // every change of the files' states as the page shows it, to see the upload's order afterwards
+        browser.script("""
+                window.seen = [];
+                new MutationObserver(() => window.seen.push(Array.from(document.querySelectorAll('.batch'))
+                    .flatMap(b => Array.from(b.querySelectorAll('.file-state'))).map(s => s.textContent).join(' | ')))
+                  .observe(document.getElementById('batches'), { subtree: true, childList: true, characterData: true });
+                """);
+        ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
+        slow.setLatency(Duration.ofMillis(5));
+        slow.setUploadThroughput(96 * 1024);
+        slow.setDownloadThroughput(10 << 20);
+        browser.driver.setNetworkConditions(slow);
+        try {
+            find("#file-input").sendKeys(first + "\n" + second);
+            find("#start").click();
+            browser.await("both files converted", CONVERSION, () -> count(".file[data-state=done]") == 2);
+        } finally {
+            browser.driver.deleteNetworkConditions();
+        }
+        @SuppressWarnings("unchecked")
+        List<String> seen = (List<String>) browser.script("return window.seen");
+        assertThat(seen).as("the first file part-way while the second waits")
+                .anyMatch(s -> s.matches("Uploading [1-9][0-9]? % \\| Uploading 0 %"));
+        assertThat(seen).as("the first file sent while the second is part-way")
+                .anyMatch(s -> s.matches("Uploaded, the server is reading it \\| Uploading [1-9][0-9]? %"));
+        assertThat(seen).noneMatch(s -> s.matches("Uploading [0-9]+ % \\| Uploaded.*"));
+
+        // the network gone before an upload: each file says so in words, nothing hangs
+        ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
+        offline.setOffline(true);
+        browser.driver.setNetworkConditions(offline);
+        try {
+            find("#file-input").sendKeys(first.toString());
+            find("#start").click();
+            browser.await("the upload to fail", Duration.ofSeconds(10), () -> count(".file[data-state=failed]") == 1);
+        } finally {
+            browser.driver.deleteNetworkConditions();
+        }
+        assertThat(find(".file[data-state=failed] .file-error").getText())
+                .isEqualTo("The connection to the server was lost. Check your network and try again.");
+    }
+
+    @Test
+    void refusalsAreSaidInPlainWords() {
+        // the page's own wording module, run in the browser, for answers the service gives under load or limits
+        @SuppressWarnings("unchecked")
+        Map<String, String> said = (Map<String, String>) browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/assets/words.js').then(w => {
+                  const headers = { 'Retry-After': '42' };
+                  const header = name => headers[name] ?? null;
+                  done({
+                    rateAnonymous: w.batchError(429, { error: 'rate_limited', message: 'x' }, header, false),
+                    rateKeyed: w.batchError(429, { error: 'rate_limited', message: 'x' }, header, true),
+                    quota: w.batchError(429, { error: 'quota_exceeded', message: 'x' }, () => '7200', false),
+                    busy: w.batchError(503, { error: 'service_busy', message: 'x' }, () => '3', false),
+                    tooMany: w.batchError(400, { error: 'too_many_files', message: 'x' }, header, false),
+                    badKey: w.batchError(401, { error: 'invalid_api_key', message: 'x' }, header, false),
+                    unknown500: w.batchError(500, null, header, false),
+                    empty: w.itemError('the file is empty'),
+                    huge: w.itemError('the image is 9000x100 pixels, over the limit of 8000x8000'),
+                    broken: w.itemError('the JPEG cannot be decoded: premature end of data'),
+                  });
+                }, e => done({ error: String(e) }));
+                """);
+        assertThat(said.get("rateAnonymous")).isEqualTo("Too many requests in a short time. Try again in 42 seconds. "
+                + "Without an API key the anonymous limits apply; a key raises them.");
+        assertThat(said.get("rateKeyed")).isEqualTo("Too many requests in a short time. Try again in 42 seconds.");
+        assertThat(said.get("quota")).startsWith("Today's allowance of conversions is used up. Try again in 2 hours.");
+        assertThat(said.get("busy")).isEqualTo("The server is busy right now. Try again in 3 seconds.");
+        assertThat(said.get("tooMany")).isEqualTo("Too many files in one go: at most 50 at a time.");
+        assertThat(said.get("badKey")).contains("API key was not accepted");
+        assertThat(said.get("unknown500")).isEqualTo("The server could not take the files (error 500). Try again later.");
+        assertThat(said.get("empty")).startsWith("The file is empty.");
+        assertThat(said.get("huge")).startsWith("The image has too many pixels.");
+        assertThat(said.get("broken")).startsWith("The image is damaged or incomplete and cannot be read.");
     }
 
     @Test
