@@ -153,11 +153,27 @@ function presetLabel(p) {
   return `${name} — ${p.width} × ${p.height}${p.output_format ? ` (${p.output_format.toUpperCase()})` : ''}`;
 }
 
+// A preset that needs its own format (favicon: ICO) sets it; the person may still choose another.
+function presetChosen() {
+  const format = $('#preset').selectedOptions[0]?.dataset.format;
+  const hint = $('#preset-hint');
+  if (format && $('#format').value !== format && $(`#format option[value="${format}"]`)) {
+    $('#format').value = format;
+    hint.textContent = `The output format is now ${format.toUpperCase()}, as this preset needs.`;
+  } else {
+    hint.textContent = '';
+  }
+}
+
 async function loadPresets() {
   const select = $('#preset');
   try {
     const list = await presets();
-    select.replaceChildren(...list.map((p) => new Option(presetLabel(p), p.name)));
+    select.replaceChildren(...list.map((p) => {
+      const option = new Option(presetLabel(p), p.name);
+      if (p.output_format) option.dataset.format = p.output_format;
+      return option;
+    }));
   } catch {
     select.replaceChildren(new Option('Presets could not be loaded', ''));
     $('#s-preset').disabled = true;
@@ -393,13 +409,17 @@ async function runBatch(entries, fields, key) {
   entries.forEach((entry) => showItem(entry, { status: 'pending', progress: 0 }));
 
   const byId = new Map();
+  let counted = '';
   const apply = (job) => {
     job.items.forEach((item, i) => {
       byId.set(item.id, entries[i]);
       showItem(entries[i], item);
     });
-    summary.textContent = `${job.completed_files} of ${job.total_files} converted`
-      + (job.failed_files ? `, ${job.failed_files} failed` : '') + (job.status === 'processing' ? '…' : '.');
+    const text = `${job.completed_files} of ${job.total_files} converted`
+      + (job.failed_files ? `, ${job.failed_files} failed` : '');
+    summary.textContent = text + (job.status === 'processing' ? '…' : '.');
+    if (job.status === 'processing' && text !== counted) announce(`Batch ${number}: ${text}…`);
+    counted = text;
   };
   try {
     const final = await followJob(accepted.job_id, key, {
@@ -502,6 +522,7 @@ function init() {
   const quality = $('#quality');
   quality.addEventListener('input', () => { $('#quality-value').value = quality.value; });
   loadPresets();
+  $('#preset').addEventListener('change', presetChosen);
 
   const input = $('#file-input');
   input.addEventListener('change', () => {

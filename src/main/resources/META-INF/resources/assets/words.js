@@ -81,7 +81,7 @@ export function itemError(message) {
   } else if (m.includes('cannot be decoded') || m.includes('cannot be read') || m.includes('corrupt')
       || m.includes('truncated')) {
     headline = 'The image is damaged or incomplete and cannot be read.';
-  } else if (m.includes('mb') && (m.includes('larger') || m.includes('limit') || m.includes('too large'))) {
+  } else if (/\b(mb|bytes)\b/.test(m) && (m.includes('larger') || m.includes('limit') || m.includes('too large'))) {
     headline = 'The file is too large.';
   } else if (m.includes('pixel') || m.includes('megapixel') || /\d+x\d+/.test(m)) {
     headline = 'The image has too many pixels.';

@@ -163,12 +163,12 @@ class WebPageTest {
         // side by side on a wide screen, one frame with a slider on a phone, moved by the keyboard
         assertThat(find(".compare-frame").getCssValue("display")).isEqualTo("grid");
         assertThat(find(".slider").isDisplayed()).isFalse();
-        browser.driver.manage().window().setSize(new Dimension(390, 1200));
+        browser.driver.manage().window().setSize(new Dimension(360, 1200));
         browser.await("the phone layout", Duration.ofSeconds(5), () -> find(".slider").isDisplayed());
         assertThat(find(".compare-frame").getCssValue("display")).isEqualTo("block");
         assertThat(find(".compare-frame .after").getCssValue("position")).isEqualTo("absolute");
         assertThat((Boolean) browser.script("return document.documentElement.scrollWidth <= window.innerWidth"))
-                .as("no sideways scrolling at 390 px").isTrue();
+                .as("no sideways scrolling at 360 px").isTrue();
         WebElement reveal = find(".reveal");
         reveal.sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT);
         assertThat(reveal.getAttribute("value")).isEqualTo("53");
@@ -198,6 +198,10 @@ class WebPageTest {
         find("#s-preset").click();
         browser.await("the presets", Duration.ofSeconds(5),
                 () -> !find("#preset").findElements(By.cssSelector("option[value=email_header]")).isEmpty());
+        new Select(find("#preset")).selectByValue("favicon");
+        assertThat(new Select(find("#format")).getFirstSelectedOption().getAttribute("value")).isEqualTo("ico");
+        assertThat(find("#preset-hint").getText()).contains("ICO");
+        new Select(find("#format")).selectByValue("webp");
         new Select(find("#preset")).selectByValue("email_header");
         find("#start").click();
 
@@ -283,6 +287,8 @@ class WebPageTest {
                     empty: w.itemError('the file is empty'),
                     huge: w.itemError('the image is 9000x100 pixels, over the limit of 8000x8000'),
                     broken: w.itemError('the JPEG cannot be decoded: premature end of data'),
+                    bigFile: w.itemError('the file is 25.3 MB; the limit is 20 MB'),
+                    bigBytes: w.itemError('file is 30000000 bytes; the limit is 20971520 bytes'),
                   });
                 }, e => done({ error: String(e) }));
                 """);
@@ -297,6 +303,8 @@ class WebPageTest {
         assertThat(said.get("empty")).startsWith("The file is empty.");
         assertThat(said.get("huge")).startsWith("The image has too many pixels.");
         assertThat(said.get("broken")).startsWith("The image is damaged or incomplete and cannot be read.");
+        assertThat(said.get("bigFile")).isEqualTo("The file is too large. Details: the file is 25.3 MB; the limit is 20 MB.");
+        assertThat(said.get("bigBytes")).startsWith("The file is too large.");
     }
 
     @Test
