@@ -1,5 +1,5 @@
 // Pixmill's batch API as the page uses it: one multipart upload per batch, its job's events, its ZIP.
-// Paths are relative: the page is served by the service it talks to.
+// Paths are relative to the page, which the service it talks to serves (at / or under a proxy's prefix).
 
 const CRLF = '\r\n';
 const encoder = new TextEncoder();
@@ -78,7 +78,7 @@ export function fileShares(spans, sent) {
 export function uploadBatch(body, key, onSent) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/v1/convert/batch');
+    xhr.open('POST', 'api/v1/convert/batch');
     xhr.setRequestHeader('Content-Type', body.type);
     xhr.setRequestHeader('Accept', 'application/json');
     if (key) xhr.setRequestHeader('X-API-Key', key);
@@ -104,7 +104,7 @@ async function failure(response) {
 export async function job(jobId, key) {
   let response;
   try {
-    response = await fetch(`/api/v1/jobs/${encodeURIComponent(jobId)}`, { headers: headers(key), cache: 'no-store' });
+    response = await fetch(`api/v1/jobs/${encodeURIComponent(jobId)}`, { headers: headers(key), cache: 'no-store' });
   } catch (e) {
     throw new NetworkError(e.message);
   }
@@ -153,7 +153,7 @@ export async function followJob(jobId, key, { onItem, onStatus, onRetry }) {
   let wait = 500;
   for (;;) {
     try {
-      const response = await fetch(`/api/v1/jobs/${encodeURIComponent(jobId)}/events`, {
+      const response = await fetch(`api/v1/jobs/${encodeURIComponent(jobId)}/events`, {
         headers: headers(key, { Accept: 'text/event-stream' }),
         cache: 'no-store',
       });
@@ -202,7 +202,7 @@ export async function saveZip(zipUrl, key, filename) {
 
 /** The platform presets: [{name, width, height, output_format?}]. */
 export async function presets() {
-  const response = await fetch('/api/v1/presets');
+  const response = await fetch('api/v1/presets');
   if (!response.ok) throw await failure(response);
   return (await response.json()).presets;
 }
@@ -211,7 +211,7 @@ export async function presets() {
 export async function account(key) {
   let response;
   try {
-    response = await fetch('/api/v1/account', { headers: headers(key), cache: 'no-store' });
+    response = await fetch('api/v1/account', { headers: headers(key), cache: 'no-store' });
   } catch (e) {
     throw new NetworkError(e.message);
   }

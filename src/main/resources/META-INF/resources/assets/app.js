@@ -337,11 +337,14 @@ function showItem(entry, item) {
 
 function zipLink(section, job, key) {
   const holder = $('.zip', section);
+  // Relative to the page like every other call (the job's zip_url is a path from the root), so that
+  // the page also works behind a proxy that serves Pixmill under a path prefix.
+  const zipUrl = `api/v1/jobs/${encodeURIComponent(job.job_id)}/zip`;
   const label = `Download all (ZIP, ${plural(job.completed_files, 'file')})`;
   if (!key) {
     const a = document.createElement('a');
     a.className = 'button-like primary download-all';
-    a.href = job.zip_url;
+    a.href = zipUrl;
     a.download = `pixmill-${job.job_id}.zip`;
     a.textContent = label;
     holder.replaceChildren(a);
@@ -355,7 +358,7 @@ function zipLink(section, job, key) {
     button.disabled = true;
     button.textContent = 'Preparing the ZIP…';
     try {
-      await saveZip(job.zip_url, key, `pixmill-${job.job_id}.zip`);
+      await saveZip(zipUrl, key, `pixmill-${job.job_id}.zip`);
     } catch (e) {
       announce(e instanceof HttpError && e.status === 404 ? words.EXPIRED : words.NETWORK_LOST);
     } finally {

@@ -31,7 +31,7 @@ class PageHeadersTest {
         assertThat(given().get("/assets/app.js").contentType()).startsWith("text/javascript");
         assertThat(given().get("/assets/app.css").contentType()).startsWith("text/css");
         String html = given().get("/").asString();
-        assertThat(html).contains("<script type=\"module\" src=\"/assets/app.js\"></script>")
+        assertThat(html).contains("<script type=\"module\" src=\"assets/app.js\"></script>")
                 .doesNotContain("style=\"", "onclick", "<script>");
 
         // a revalidation is answered without the body, and with the same policy
