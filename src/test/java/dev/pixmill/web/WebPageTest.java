@@ -374,9 +374,20 @@ class WebPageTest {
                 .isTrue();
         assertThat(find(".drop-label").getCssValue("outline-style")).isEqualTo("solid");
 
-        // WCAG AA contrast of the page's text against the background it sits on
-        @SuppressWarnings("unchecked")
-        List<String> poor = (List<String>) browser.script("""
+        // WCAG AA contrast of the page's text against the background it sits on, in both colour schemes
+        for (String scheme : List.of("light", "dark")) {
+            browser.driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+            assertThat(browser.script("return matchMedia('(prefers-color-scheme: dark)').matches"))
+                    .isEqualTo(scheme.equals("dark"));
+            assertThat(poorContrast()).as(scheme).isEmpty();
+        }
+        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> poorContrast() {
+        return (List<String>) browser.script("""
                 const rgb = s => s.match(/[\\d.]+/g).map(Number);
                 const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
                   .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
@@ -399,7 +410,6 @@ class WebPageTest {
                 }
                 return out;
                 """);
-        assertThat(poor).isEmpty();
     }
 
     private static String stripZero(double d) {
