@@ -3,6 +3,7 @@
 #   - a JDK 25 (JAVA_HOME if it is 25+, else the newest 25+ under /usr/lib/jvm)
 #   - libvips 8.14+ and its codecs (Debian: libvips42), and TurboJPEG (libturbojpeg0), installed with apt when we may
 #   - PostgreSQL on $PIXMILL_DB_HOST:$PIXMILL_DB_PORT with role and databases for Pixmill
+#   - for the tests only: Debian's chromium and chromium-driver (the web page's end-to-end test)
 
 PIXMILL_DB_HOST=${PIXMILL_DB_HOST:-127.0.0.1}
 PIXMILL_DB_PORT=${PIXMILL_DB_PORT:-5432}
@@ -48,6 +49,19 @@ ensure_libvips() {
     && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
          libvips42 libvips-tools librsvg2-2 libpoppler-glib8 libheif1 libturbojpeg0 >/dev/null \
     || die "install libvips42, libvips-tools and libturbojpeg0 (apt-get install libvips42 libvips-tools libturbojpeg0) and run again; Pixmill's engine is libvips 8.14+"
+}
+
+# The web page's end-to-end test drives Debian's headless Chromium through its chromedriver; the
+# test fails (never skips) without them, so they are installed here rather than left optional.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    return 0
+  fi
+  log "chromium or chromium-driver is missing (the web page's end-to-end test needs them); installing them with apt"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+         chromium chromium-driver >/dev/null \
+    || die "install chromium and chromium-driver (apt-get install chromium chromium-driver) and run again; the web page's test drives them"
 }
 
 pg_ready() { pg_isready -q -h "$PIXMILL_DB_HOST" -p "$PIXMILL_DB_PORT" 2>/dev/null; }
