@@ -3,6 +3,7 @@ package dev.pixmill.jobs;
 import dev.pixmill.engine.EngineExecutor;
 import dev.pixmill.error.ServiceBusyException;
 import dev.pixmill.security.Tokens;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -86,6 +87,8 @@ public class ConversionWorker {
     private Map<String, WorkHandler> handlers = Map.of();
     private List<Lane> lanes = List.of();
     private volatile boolean accepting;
+    private volatile boolean started;
+    private volatile boolean stopped;
     /** A round left slots to waiting request work; claim them once it has started. */
     private volatile boolean yielded;
     private long pollTimer = -1;
@@ -122,12 +125,24 @@ public class ConversionWorker {
             return;
         }
         accepting = true;
+        started = true;
         events.onWorkAvailable(this::pump);
         executor.onRequestWorkDone(() -> {
             if (yielded) {
                 pump();
             }
         });
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            // a SIGTERM first lets HTTP requests in flight finish (quarkus.shutdown.timeout) and
+            // only then fires ShutdownEvent; JVM hooks run at once and side by side, so this one
+            // stops the claiming from the signal on, and jobs running get that drain as well
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (accepting) {
+                    accepting = false;
+                    LOG.infof("shutting down: the worker claims no more work; %d job(s) running", running.size());
+                }
+            }, "pixmill-worker-stop-claiming"));
+        }
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> pump());
         renewTimer = vertx.setPeriodic(Math.max(1000, config.lease().toMillis() / 3), id -> renewLeases());
         pump();
@@ -139,9 +154,10 @@ public class ConversionWorker {
      * before the database pool closes, which happens after all of them.
      */
     void stop(@Observes @Priority(10) ShutdownEvent event) {
-        if (!accepting) {
+        if (!started || stopped) {
             return;
         }
+        stopped = true;
         accepting = false;
         vertx.cancelTimer(pollTimer);
         Duration grace = config.shutdownGrace();

@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -60,6 +62,7 @@ class GracefulShutdownIT {
     private static final Pattern JDBC_DB = Pattern.compile("^(jdbc:postgresql://[^/]+/)([^?]+)(\\?.*)?$");
     /** Generous for a loaded 2-core machine: a start takes 3 s there when idle. */
     private static final Duration START = Duration.ofSeconds(60);
+    private static final String ADMIN_TOKEN = "shutdown-it-operator";
 
     private static String jdbcUrl;
     private static String reactiveUrl;
@@ -99,15 +102,25 @@ class GracefulShutdownIT {
         Replica a = start("it-a", Duration.ofSeconds(30), false);
         ProcessHandle service = a.process.toHandle().children().findFirst()
                 .orElseThrow(() -> new AssertionError("the launcher started no service JVM"));
+        String key = createKey(a);
         List<byte[]> inputs = images(8, 1600, 1200);
         UUID job = submitBatch(a, inputs);
         List<Item> running = awaitItems(job, items -> count(items, i -> i.status.equals("processing")) >= 2);
+        // a synchronous request (seconds of quality search) that has reached A when the signal comes
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        CompletableFuture<HttpResponse<byte[]>> optimized = optimize(a, key, images(1, 1500, 1500).getFirst(), sent);
+        sent.get(30, TimeUnit.SECONDS);
 
         long signalled = System.nanoTime();
         a.terminate();
-        int exit = a.awaitExit(Duration.ofSeconds(30 + 30));
+        Thread.sleep(100); // the signal reaches the service; only what A claimed until then may be A's
+        List<Item> atSignal = items(job);
+        int exit = a.awaitExit(Duration.ofSeconds(10 + 30 + 30));
         Duration took = Duration.ofNanos(System.nanoTime() - signalled);
 
+        HttpResponse<byte[]> answer = optimized.get(5, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as("the request in flight at SIGTERM is answered").isEqualTo(200);
+        assertThat(Magic.matches(ImageFormat.AVIF, answer.body())).isTrue();
         assertThat(service.isAlive()).as("the service JVM ended before its launcher").isFalse();
         assertGracefulStop(a, exit);
         List<Item> after = items(job);
@@ -120,6 +133,10 @@ class GracefulShutdownIT {
             }
         }
         assertThat(count(after, i -> i.status.equals("pending"))).as("items A never started").isPositive();
+        // from the signal on A claimed nothing, though its running items and the request went on
+        assertThat(after.stream().filter(i -> i.claimedBy.contains(a.name)).map(Item::id))
+                .as("items A claimed").isSubsetOf(atSignal.stream().filter(i -> i.claimedBy.contains(a.name))
+                        .map(Item::id).toList());
         assertThat(took).as("A waits for its running items only, never its whole grace").isLessThan(Duration.ofSeconds(25));
 
         Replica b = start("it-b", Duration.ofSeconds(30), true);
@@ -314,6 +331,63 @@ class GracefulShutdownIT {
         return UUID.fromString(JSON.readTree(res.body()).get("job_id").asText());
     }
 
+    /** A professional key, from the admin API. */
+    private static String createKey(Replica r) throws Exception {
+        HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(r.uri("/api/admin/keys"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"shutdown-it\",\"plan\":\"professional\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as("key answer: %s", res.body()).isEqualTo(201);
+        return JSON.readTree(res.body()).get("key").asText();
+    }
+
+    /** POST /api/v1/optimize to AVIF at level 5; {@code sent} completes once the whole request is out. */
+    private static CompletableFuture<HttpResponse<byte[]>> optimize(Replica r, String key, byte[] jpeg,
+            CompletableFuture<Void> sent) throws IOException {
+        String boundary = "----pixmill-it-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        part(body, boundary, "image\"; filename=\"photo.jpg", "image/jpeg", jpeg);
+        part(body, boundary, "output_format", null, "avif".getBytes(StandardCharsets.UTF_8));
+        part(body, boundary, "quality", null, "5".getBytes(StandardCharsets.UTF_8));
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest.BodyPublisher bytes = HttpRequest.BodyPublishers.ofByteArray(body.toByteArray());
+        HttpRequest.BodyPublisher watched = new HttpRequest.BodyPublisher() {
+            @Override
+            public long contentLength() {
+                return bytes.contentLength();
+            }
+
+            @Override
+            public void subscribe(Flow.Subscriber<? super java.nio.ByteBuffer> s) {
+                bytes.subscribe(new Flow.Subscriber<java.nio.ByteBuffer>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription subscription) {
+                        s.onSubscribe(subscription);
+                    }
+
+                    @Override
+                    public void onNext(java.nio.ByteBuffer item) {
+                        s.onNext(item);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        s.onError(t);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        s.onComplete();
+                        sent.complete(null);
+                    }
+                });
+            }
+        };
+        return HTTP.sendAsync(HttpRequest.newBuilder(r.uri("/api/v1/optimize"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("X-API-Key", key)
+                .timeout(Duration.ofSeconds(90)).POST(watched).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     private static void part(ByteArrayOutputStream body, String boundary, String name, String type, byte[] data)
             throws IOException {
         StringBuilder head = new StringBuilder("--").append(boundary).append("\r\n")
@@ -404,6 +478,7 @@ class GracefulShutdownIT {
             props.put("quarkus.datasource.password", password);
             props.put("quarkus.log.console.json.enabled", "false");
             props.put("pixmill.jobs.shutdown-grace", grace.toMillis() + "ms");
+            props.put("pixmill.admin.token", ADMIN_TOKEN);
             props.put("pixmill.limits.anonymous.requests-per-minute", "100000");
             props.put("pixmill.limits.anonymous.conversions-per-day", "100000");
             props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
