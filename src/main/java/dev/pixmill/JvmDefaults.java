@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ final class JvmDefaults {
     static final String SWITCH = "PIXMILL_JVM_DEFAULTS";
     /** The AOT cache {@code bin/run} records beside the jar; used when present. */
     static final String AOT_CACHE = "pixmill.aot";
+    /** How long a signalled launcher waits for the service; longer than any grace it is given. */
+    static final Duration CHILD_STOP = Duration.ofSeconds(60);
 
     private JvmDefaults() {
     }
@@ -51,24 +54,54 @@ final class JvmDefaults {
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
-        Process child;
-        try {
-            child = pb.start();
-        } catch (IOException e) {
-            System.err.println("pixmill: could not restart with bounded JVM settings (" + e.getMessage()
-                    + "); starting with the JVM's defaults");
-            return OptionalInt.empty();
-        }
+        return supervise(pb);
+    }
+
+    /**
+     * Runs the child to its end and answers its exit status. A SIGTERM to this JVM (Kubernetes
+     * signals PID 1 only) is passed on, and once the child has ended this JVM ends with the
+     * child's status, not the 143 of a JVM ended by a signal.
+     */
+    static OptionalInt supervise(ProcessBuilder pb) {
+        // the hook comes first, so a signal that arrives while the child starts is not missed
+        Object lock = new Object();
+        Process[] started = new Process[1];
+        boolean[] stopping = new boolean[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process child;
+            synchronized (lock) {
+                stopping[0] = true;
+                child = started[0];
+            }
+            if (child == null) {
+                return;
+            }
             if (child.isAlive()) {
                 child.destroy(); // SIGTERM: the service finishes or hands back its jobs
                 try {
-                    child.waitFor(60, TimeUnit.SECONDS);
+                    child.waitFor(CHILD_STOP.toSeconds(), TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (!child.isAlive()) {
+                Runtime.getRuntime().halt(child.exitValue());
+            }
         }, "pixmill-jvm-child"));
+        Process child;
+        synchronized (lock) {
+            if (stopping[0]) {
+                return OptionalInt.of(143); // signalled before the service started: nothing to stop
+            }
+            try {
+                child = pb.start();
+            } catch (IOException e) {
+                System.err.println("pixmill: could not restart with bounded JVM settings (" + e.getMessage()
+                        + "); starting with the JVM's defaults");
+                return OptionalInt.empty();
+            }
+            started[0] = child;
+        }
         while (true) {
             try {
                 return OptionalInt.of(child.waitFor());

@@ -31,6 +31,35 @@ class JvmDefaultsTest {
                 .contains("-XX:AOTCache=" + dir.resolve(JvmDefaults.AOT_CACHE).toAbsolutePath()));
     }
 
+    /** A launcher as in a container: {@link JvmDefaults#supervise} over a child that exits 7 on SIGTERM. */
+    public static final class Launcher {
+        public static void main(String[] args) {
+            var child = new ProcessBuilder("sh", "-c", "trap 'exit 7' TERM; echo ready; while :; do sleep 0.05; done")
+                    .inheritIO();
+            System.exit(JvmDefaults.supervise(child).orElse(99));
+        }
+    }
+
+    @Test
+    void aSignalledLauncherPassesSigtermOnAndEndsWithTheServicesExitStatus() throws Exception {
+        Process launcher = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Launcher.class.getName())
+                .redirectErrorStream(true).start();
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(launcher.getInputStream()));
+            assertThat(out.readLine()).isEqualTo("ready");
+            ProcessHandle service = launcher.toHandle().children().findFirst().orElseThrow();
+            launcher.destroy(); // SIGTERM to the launcher only, as Kubernetes signals PID 1
+            assertThat(launcher.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(service.isAlive()).isFalse();
+            // the service's own status (143 would be the launcher's signal, hiding how the service ended)
+            assertThat(launcher.exitValue()).isEqualTo(7);
+        } finally {
+            launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+            launcher.destroyForcibly();
+        }
+    }
+
     @Test
     void anExplicitHeapSettingIsLeftAlone() {
         for (String flag : List.of("-Xmx1g", "-XX:MaxHeapSize=512m", "-XX:MaxRAMPercentage=25", "-XX:MaxRAM=2g")) {

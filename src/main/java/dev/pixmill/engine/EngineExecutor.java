@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -182,11 +183,20 @@ public class EngineExecutor {
         return pool.getMaximumPoolSize();
     }
 
+    /**
+     * By the time the container destroys this bean, HTTP requests have had
+     * {@code quarkus.shutdown.timeout} and claimed jobs the worker's grace, and any job still
+     * running was given back to the queue: waiting for it would only delay the exit (a long
+     * conversion by up to its deadline, past Kubernetes' grace period). So a short wait, then the
+     * daemon workers are left to end with the JVM.
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(1);
+
     @PreDestroy
     public void shutdown() {
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 pool.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -237,11 +237,12 @@ public class ConversionQueue {
                             order by created_at limit $3 for update skip locked)
                         update conversions c set status = 'processing', lease_owner = $1,
                             lease_until = now() + make_interval(secs => $2), attempts = attempts + 1,
+                            claimed_by = array_append(claimed_by, $6),
                             started_at = coalesce(started_at, now()), progress = 10
                         from picked where c.id = picked.id
                         returning c.id, c.kind, c.params, c.dialect_options, c.input_format, c.attempts""")
-                .execute(Tuple.of(lease, (double) config.lease().toSeconds(), max,
-                        filter.kinds().toArray(String[]::new), filter.include()))
+                .execute(Tuple.from(new Object[] { lease, (double) config.lease().toSeconds(), max,
+                        filter.kinds().toArray(String[]::new), filter.include(), worker }))
                 .chain(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
                     for (Row row : rows) {

@@ -3,6 +3,7 @@ package dev.pixmill.jobs;
 import dev.pixmill.engine.EngineExecutor;
 import dev.pixmill.error.ServiceBusyException;
 import dev.pixmill.security.Tokens;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -79,9 +80,15 @@ public class ConversionWorker {
     private final Map<UUID, ConversionQueue.Claimed> running = new ConcurrentHashMap<>();
     /** Pump requests not yet served; only the caller that raises it from 0 runs claim rounds. */
     private final AtomicInteger pumpRequests = new AtomicInteger();
+    /** Claim statements sent and not answered yet; a stopping worker waits for them. */
+    private final AtomicInteger claimsInFlight = new AtomicInteger();
+    /** Jobs given back at shutdown while still running: their late outcome is not recorded. */
+    private final Set<UUID> givenBack = ConcurrentHashMap.newKeySet();
     private Map<String, WorkHandler> handlers = Map.of();
     private List<Lane> lanes = List.of();
     private volatile boolean accepting;
+    private volatile boolean started;
+    private volatile boolean stopped;
     /** A round left slots to waiting request work; claim them once it has started. */
     private volatile boolean yielded;
     private long pollTimer = -1;
@@ -118,39 +125,71 @@ public class ConversionWorker {
             return;
         }
         accepting = true;
+        started = true;
         events.onWorkAvailable(this::pump);
         executor.onRequestWorkDone(() -> {
             if (yielded) {
                 pump();
             }
         });
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            // a SIGTERM first lets HTTP requests in flight finish (quarkus.shutdown.timeout) and
+            // only then fires ShutdownEvent; JVM hooks run at once and side by side, so this one
+            // stops the claiming from the signal on, and jobs running get that drain as well
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (accepting) {
+                    accepting = false;
+                    LOG.infof("shutting down: the worker claims no more work; %d job(s) running", running.size());
+                }
+            }, "pixmill-worker-stop-claiming"));
+        }
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> pump());
         renewTimer = vertx.setPeriodic(Math.max(1000, config.lease().toMillis() / 3), id -> renewLeases());
         pump();
     }
 
-    /** Stops claiming, lets running jobs finish for a grace period, then gives the rest back. */
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * Stops claiming, lets running jobs finish for a grace period, then gives the rest back. First
+     * of the shutdown observers (the webhook sender may still send what finishes meanwhile), and
+     * before the database pool closes, which happens after all of them.
+     */
+    void stop(@Observes @Priority(10) ShutdownEvent event) {
+        if (!started || stopped) {
+            return;
+        }
+        stopped = true;
         accepting = false;
         vertx.cancelTimer(pollTimer);
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while (!running.isEmpty() && System.nanoTime() < deadline) {
+        Duration grace = config.shutdownGrace();
+        int atStart = running.size();
+        LOG.infof("conversion worker stopping: %d job(s) running, given up to %d ms to finish", atStart,
+                grace.toMillis());
+        long deadline = System.nanoTime() + grace.toNanos();
+        // a claim already sent to the database is waited for too: what it brings is given back
+        while ((!running.isEmpty() || claimsInFlight.get() > 0) && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(50);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
         vertx.cancelTimer(renewTimer);
-        for (ConversionQueue.Claimed job : List.copyOf(running.values())) {
+        List<ConversionQueue.Claimed> unfinished = List.copyOf(running.values());
+        int gaveBack = 0;
+        for (ConversionQueue.Claimed job : unfinished) {
+            // whatever the engine still makes of it is not recorded: the next claim runs it afresh
+            givenBack.add(job.id());
             try {
                 queue.release(job).await().atMost(Duration.ofSeconds(5));
+                gaveBack++;
                 LOG.infof("gave %s %s back to the queue at shutdown", job.kind(), job.id());
             } catch (RuntimeException e) {
                 LOG.warnf("could not give %s %s back (its lease will expire): %s", job.kind(), job.id(), e.getMessage());
             }
         }
+        LOG.infof("conversion worker stopped: %d job(s) finished during the grace, %d given back",
+                atStart - unfinished.size(), gaveBack);
     }
 
     /** Asks for a claim round. Safe to call from anywhere, any time; never runs two rounds at once. */
@@ -195,7 +234,12 @@ public class ConversionWorker {
         if (free <= 0) {
             return Uni.createFrom().item(false);
         }
-        return queue.claim(workerId, free, lane.filter()).map(claimed -> {
+        claimsInFlight.incrementAndGet();
+        return queue.claim(workerId, free, lane.filter()).chain(claimed -> {
+            if (!accepting) {
+                // the claim crossed the start of shutdown: nothing of it starts here
+                return giveBack(claimed).replaceWith(false);
+            }
             boolean adopted = false;
             for (ConversionQueue.Claimed job : claimed) {
                 // the same job may still be running here under an older lease that expired (this
@@ -209,11 +253,20 @@ public class ConversionWorker {
                     queue.undoAttempt(job).subscribe().with(v -> { }, e -> LOG.debugf("undo failed: %s", e.getMessage()));
                 }
             }
-            return adopted;
+            return Uni.createFrom().item(adopted);
         }).onFailure().recoverWithItem(failure -> {
             LOG.warnf("claiming work (%s) failed: %s", lane.name(), failure.getMessage());
             return false;
-        });
+        }).onTermination().invoke(claimsInFlight::decrementAndGet);
+    }
+
+    private Uni<Void> giveBack(List<ConversionQueue.Claimed> claimed) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (ConversionQueue.Claimed job : claimed) {
+            chain = chain.chain(() -> queue.release(job).invoke(() -> LOG.infof(
+                    "gave %s %s back to the queue at shutdown (claimed as it began)", job.kind(), job.id())));
+        }
+        return chain;
     }
 
     private int runningIn(Lane lane) {
@@ -244,16 +297,21 @@ public class ConversionWorker {
         if (handler == null) {
             LOG.errorf("%s has kind '%s', which no handler runs; failing it", job.id(), job.kind());
         }
-        work.chain(outcome -> record(job, used, c -> switch (outcome) {
-                    case WorkOutcome.Completed done -> queue.complete(c, done.result(), Tokens.downloadToken());
-                    case WorkOutcome.Failed failed -> queue.fail(c, failed.code(), failed.message());
+        work.chain(outcome -> {
+                    if (givenBack.contains(job.id())) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return record(job, used, c -> switch (outcome) {
+                        case WorkOutcome.Completed done -> queue.complete(c, done.result(), Tokens.downloadToken());
+                        case WorkOutcome.Failed failed -> queue.fail(c, failed.code(), failed.message());
+                    }).invoke(stored -> {
+                        if (handler != null) {
+                            handler.recorded(job, outcome, stored, System.nanoTime() - started);
+                        }
+                    }).replaceWithVoid();
                 })
-                        .invoke(stored -> {
-                            if (handler != null) {
-                                handler.recorded(job, outcome, stored, System.nanoTime() - started);
-                            }
-                        }))
-                .replaceWithVoid()
+                // given back at shutdown: how the abandoned run ended does not matter
+                .onFailure(e -> givenBack.contains(job.id())).recoverWithNull()
                 .onFailure(ServiceBusyException.class).recoverWithUni(busy -> queue.release(current(job)))
                 .onFailure().invoke(e -> LOG.errorf(e, "%s %s could not be recorded; its lease will expire "
                         + "and it will be retried", job.kind(), job.id()))

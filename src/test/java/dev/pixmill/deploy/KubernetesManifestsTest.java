@@ -208,7 +208,11 @@ class KubernetesManifestsTest {
         assertThat(sleep).isBetween(5L, 30L);
         String grace = one(objects, "ConfigMap", "pixmill-config").path("data").path("PIXMILL_JOBS_SHUTDOWN_GRACE").asText(null);
         long shutdownGrace = duration(grace != null ? grace : "10S").toSeconds();
-        assertThat(pod.path("terminationGracePeriodSeconds").asLong()).isGreaterThanOrEqualTo(sleep + shutdownGrace + 10);
+        // the stop's waits one after the other (README, Graceful shutdown): requests drain, jobs'
+        // grace, webhook tries in flight (timeout 10 s + 1 s), then about 5 s for the engine and the JVM
+        long drain = duration(Repo.prodProperty("quarkus.shutdown.timeout")).toSeconds();
+        assertThat(pod.path("terminationGracePeriodSeconds").asLong())
+                .isGreaterThanOrEqualTo(sleep + drain + shutdownGrace + 11 + 5);
         JsonNode strategy = one(objects, "Deployment", "pixmill").at("/spec/strategy");
         assertThat(strategy.at("/rollingUpdate/maxUnavailable").asInt()).isZero();
     }

@@ -22,6 +22,21 @@ final class Repo {
         return p;
     }
 
+    /** A property of application.properties in the prod profile ({@code %prod.} first, then unprofiled). */
+    static String prodProperty(String name) {
+        java.util.Properties props = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file("src/main/resources/application.properties"))) {
+            props.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String value = props.getProperty("%prod." + name, props.getProperty(name));
+        if (value == null) {
+            throw new IllegalStateException(name + " is not in application.properties");
+        }
+        return value;
+    }
+
     private static Path root() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isRegularFile(p.resolve("pom.xml"))) {

@@ -42,6 +42,34 @@ class EngineExecutorTest {
     }
 
     @Test
+    void stoppingDoesNotWaitForAConversionThatOutlivesTheGrace() throws Exception {
+        // a conversion in native code ignores interrupts; the worker has given its job back by now
+        EngineExecutor ex = new EngineExecutor(1, 2, 3);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ex.submitClaimed(() -> {
+            started.countDown();
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (release.getCount() > 0 && System.nanoTime() < until) {
+                try {
+                    release.await(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException ignored) {
+                    // as uninterruptible as a libvips call
+                }
+            }
+            return 1;
+        }).subscribe().with(x -> { }, e -> { });
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        long t0 = System.nanoTime();
+        try {
+            ex.shutdown();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3)); // STOP_WAIT and a margin
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void requestWorkRunsBeforeWaitingClaimedJobs() throws Exception {
         EngineExecutor ex = new EngineExecutor(1, 4, 2);
         java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
