@@ -11,9 +11,10 @@ import java.util.Optional;
 
 /** {@code pixmill compress}: {@code POST /api/v1/compress} on files; the format is kept unless -f. */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Make images smaller, keeping their format, as POST /api/v1/compress does: smart quality "
+        description = { "Make images smaller, keeping their format (POST /api/v1/compress).",
+                "Smart quality "
                 + "medium by default, or a quality never larger than the original, or a target size. "
-                + "Example: pixmill compress shop/ -r -o small/ --target-kb 200")
+                + "Example: pixmill compress shop/ -r -o small/ --target-kb 200" })
 class CompressCommand extends FileCommand {
 
     @Option(names = { "-f", "--format" }, paramLabel = "FORMAT", description = "Output format (default: the "

@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /** {@code pixmill convert}: {@code POST /api/v1/convert} on files (same fields, defaults and refusals). */
 @Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Convert images to another format, optionally fitting them inside a box, as POST "
-                + "/api/v1/convert does. Example: pixmill convert photos/ -r -o out/ -f webp --width 800")
+        description = { "Convert images to another format (POST /api/v1/convert).",
+                "Optionally fits them inside a box; the same fields, defaults and refusals as the API.",
+                "Example: pixmill convert photos/ -r -o out/ -f webp --width 800" })
 class ConvertCommand extends FileCommand {
 
     @Option(names = { "-f", "--format" }, paramLabel = "FORMAT", description = "Output format: jpg (jpeg), png, "

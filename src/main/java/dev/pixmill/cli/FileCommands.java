@@ -52,7 +52,7 @@ public final class FileCommands implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     /** Listed in the help only: {@code PixmillMain} starts the service itself. */
-    @Command(name = "serve", description = "Start the HTTP service (the default with no command); needs PostgreSQL.")
+    @Command(name = "serve", description = "Start the HTTP service (the default with no command).")
     static final class Serve implements Runnable {
         @Override
         public void run() {

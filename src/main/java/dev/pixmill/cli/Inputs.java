@@ -177,9 +177,9 @@ final class Inputs {
         Map<Path, Integer> names = new HashMap<>();
         List<Path> keys = new ArrayList<>();
         for (Input in : inputs) {
-            Path key = in.problem() != null ? null
-                    : predicted.apply(in).map(f -> directory.apply(in).resolve(in.outputName(f)).normalize())
-                            .orElse(null);
+            Path target = in.problem() != null ? null : directory.apply(in); // null: standard output
+            Path key = target == null ? null
+                    : predicted.apply(in).map(f -> target.resolve(in.outputName(f)).normalize()).orElse(null);
             keys.add(key);
             if (key != null) {
                 names.merge(key, 1, Integer::sum);

@@ -10,10 +10,11 @@ import java.util.Optional;
 
 /** {@code pixmill optimize}: {@code POST /api/v1/optimize} (the optimize dialect) on files. */
 @Command(name = "optimize", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Optimize images at a level from 1 (lossless passes only: identical pixels) to 10 (every "
+        description = { "Optimize images at a level 1-10 (POST /api/v1/optimize).",
+                "Level 1 (lossless passes only: identical pixels) to 10 (every "
                 + "lossy pass), as POST /api/v1/optimize does; a higher level never gives a larger file. The format "
                 + "is kept (BMP, TIFF and SVG give png) unless -f. Example: pixmill optimize site/img -r -o dist/img "
-                + "--level 7")
+                + "--level 7" })
 class OptimizeCommand extends FileCommand {
 
     @Option(names = "--level", paramLabel = "1-10", description = "Compression level (default 10; the API's "

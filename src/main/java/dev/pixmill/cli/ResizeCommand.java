@@ -11,9 +11,10 @@ import java.util.Optional;
 
 /** {@code pixmill resize}: {@code POST /api/v1/resize} on files; the format is kept unless -f. */
 @Command(name = "resize", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Resize images, keeping their format, as POST /api/v1/resize does: exactly one of "
+        description = { "Resize images, keeping their format (POST /api/v1/resize).",
+                "Exactly one of "
                 + "--percent, a box (--width/--height) or --preset. Example: pixmill resize shop/ -o thumbs/ "
-                + "--width 300 --height 300 --fit cover")
+                + "--width 300 --height 300 --fit cover" })
 class ResizeCommand extends FileCommand {
 
     @Option(names = "--percent", paramLabel = "1-1000", description = "This percent of each side (rounded); above "
