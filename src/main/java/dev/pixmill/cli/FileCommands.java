@@ -28,7 +28,8 @@ import java.util.logging.Logger;
                 "", "Exit codes: 0 every file done, 1 some file failed (each reported; the others are written), "
                         + "2 usage error." })
 @RegisterForReflection(targets = { FileCommands.class, FileCommand.class, ConvertCommand.class,
-        CompressCommand.class, ResizeCommand.class, OptimizeCommand.class, FileCommands.Serve.class })
+        CompressCommand.class, ResizeCommand.class, OptimizeCommand.class, FileCommands.Serve.class,
+        CommandLine.HelpCommand.class })
 public final class FileCommands implements Runnable {
 
     static final Set<String> COMMANDS = Set.of("convert", "optimize", "compress", "resize");
@@ -97,6 +98,7 @@ public final class FileCommands implements Runnable {
         line.addSubcommand("keys", KeysCommand.commandLine(null, new PrintWriter(streams.err(), true),
                 new PrintWriter(streams.err(), true)));
         line.addSubcommand(new Serve());
+        line.addSubcommand("help", new CommandLine.HelpCommand());
         line.setOut(new PrintWriter(streams.out(), true));
         line.setErr(new PrintWriter(streams.err(), true));
         line.setExecutionExceptionHandler((e, command, parsed) -> {
