@@ -36,11 +36,18 @@ echo "== (a) bin/pixmill convert =="
 bin/pixmill convert "$work/seed0.jpg" -o "$work/warm" -f webp --quiet
 for _ in $(seq 1 60); do [ -f target/quarkus-app/pixmill-cli.aot ] && break; sleep 1; done
 load
-for i in 1 2 3 4 5; do
-  /usr/bin/time -f "%e" -o "$work/t$i" bin/pixmill convert "$work/seed1.jpg" -o "$work/warm" -f webp --width 1000 \
-    --height 1000 -q 80 --quiet
+for i in $(seq 1 10); do
+  /usr/bin/time -f "%e %U %S" -a -o "$work/times" bin/pixmill convert "$work/seed1.jpg" -o "$work/warm" -f webp \
+    --width 1000 --height 1000 -q 80 --quiet
 done
-echo "one-file run (start to exit, 5 runs): $(sort -n "$work"/t[1-5] | tr '\n' ' ')s"
+sort -n "$work/times" | awk '{ w[NR] = $1; c[NR] = $2 + $3 } END { printf "one-file run, 12 MP to WebP (10 runs): " \
+  "min %.2f s, median %.2f s wall; CPU %.2f s\n", w[1], (w[5] + w[6]) / 2, c[1] }'
+# the same without the AOT cache, for comparison
+for i in $(seq 1 5); do
+  PIXMILL_CLI_AOT=false /usr/bin/time -f "%e" -a -o "$work/noaot" bin/pixmill convert "$work/seed1.jpg" \
+    -o "$work/warm" -f webp --width 1000 --height 1000 -q 80 --quiet
+done
+echo "without the AOT cache (5 runs): min $(sort -n "$work/noaot" | head -1) s, median $(sort -n "$work/noaot" | sed -n 3p) s"
 load
 start=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/rss" bin/pixmill convert "$work/in" -o "$work/cli" -f webp --width 1000 --height 1000 \
