@@ -69,13 +69,14 @@ public final class FileCommands implements Runnable {
         return args.length > 0 && (COMMANDS.contains(args[0]) || HELP.contains(args[0]));
     }
 
+    /** The program's run: its own process, so the logging is its own too. */
     public static int run(String[] args) {
+        // the engine logs failures with their stack; here each file's failure is already one report line
+        ENGINE_LOG.setLevel(Level.SEVERE);
         return run(args, Streams.system());
     }
 
     public static int run(String[] args, Streams streams) {
-        // the engine logs failures with their stack; here each file's failure is already one report line
-        ENGINE_LOG.setLevel(Level.SEVERE);
         return commandLine(streams).execute(args);
     }
 

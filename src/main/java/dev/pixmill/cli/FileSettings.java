@@ -8,7 +8,6 @@ import dev.pixmill.engine.ImageLimits;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,15 +36,8 @@ record FileSettings(EngineConfig engine, ConvertConfig convert) {
                 throw new UncheckedIOException(e);
             }
         }
+        // not registered as the global configuration: a run inside another program (tests) leaves it alone
         SmallRyeConfig config = builder.build();
-        // the engine's own lookups (allocator settings) see this configuration too
-        ConfigProviderResolver resolver = ConfigProviderResolver.instance();
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try {
-            resolver.registerConfig(config, loader);
-        } catch (IllegalStateException alreadyRegistered) {
-            // a configuration exists for this class loader (tests, a second run in one JVM): keep it
-        }
         return new FileSettings(config.getConfigMapping(EngineConfig.class), config.getConfigMapping(ConvertConfig.class));
     }
 
