@@ -55,6 +55,13 @@ class CompressCommand extends FileCommand {
     }
 
     @Override
+    void impliedFormat(String name) {
+        if (format == null) {
+            format = name;
+        }
+    }
+
+    @Override
     Optional<ImageFormat> fixedOutput() {
         return Optional.ofNullable(options.output());
     }

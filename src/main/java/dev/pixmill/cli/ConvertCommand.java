@@ -70,6 +70,13 @@ class ConvertCommand extends FileCommand {
     }
 
     @Override
+    void impliedFormat(String name) {
+        if (format == null) {
+            format = name;
+        }
+    }
+
+    @Override
     Optional<ImageFormat> fixedOutput() {
         return Optional.ofNullable(options.output());
     }

@@ -34,7 +34,8 @@ abstract class FileCommand implements Callable<Integer> {
     List<String> inputs;
 
     @Option(names = { "-o", "--output" }, paramLabel = "DIR|FILE|-", description = "Where results go: a directory "
-            + "(created; each input's path under its directory or glob kept), a file name (one input), or - for "
+            + "(created; each input's path under its directory or glob kept), a file name (one input; its extension "
+            + "is the format unless -f), or - for "
             + "standard output (one input). Default: beside each input; standard input goes to standard output.")
     String output;
 
@@ -74,6 +75,9 @@ abstract class FileCommand implements Callable<Integer> {
     /** The output format when the options fix it (results can be named before any is read). */
     abstract Optional<ImageFormat> fixedOutput();
 
+    /** The format {@code -o FILE}'s extension names, used unless {@code -f} says otherwise. */
+    abstract void impliedFormat(String name);
+
     @Override
     public Integer call() {
         if (jobs < 1) {
@@ -86,6 +90,10 @@ abstract class FileCommand implements Callable<Integer> {
         }
         if (json && destination.kind() == Destination.Kind.STDOUT) {
             throw usage("--json and results on standard output cannot share it: give -o DIR or FILE");
+        }
+        if (destination.kind() == Destination.Kind.FILE) {
+            String name = destination.path().getFileName().toString();
+            impliedFormat(name.substring(name.lastIndexOf('.') + 1));
         }
         FileSettings settings = FileSettings.load();
         FileRun.Planner planner;

@@ -51,6 +51,13 @@ class OptimizeCommand extends FileCommand {
     }
 
     @Override
+    void impliedFormat(String name) {
+        if (format == null) {
+            format = name;
+        }
+    }
+
+    @Override
     Optional<ImageFormat> fixedOutput() {
         return options.output();
     }

@@ -73,6 +73,13 @@ class ResizeCommand extends FileCommand {
     }
 
     @Override
+    void impliedFormat(String name) {
+        if (format == null) {
+            format = name;
+        }
+    }
+
+    @Override
     Optional<ImageFormat> fixedOutput() {
         return Optional.ofNullable(options.output());
     }

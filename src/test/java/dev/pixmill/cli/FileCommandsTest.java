@@ -307,6 +307,12 @@ class FileCommandsTest {
                 "--preset", "favicon");
         assertThat(one.exit()).as(one.err()).isZero();
         assertImage(named, ImageFormat.AVIF, 48, 32);
+        // without -f the file's name says the format, over the preset's ico
+        Path icon = dir.resolve("named/icon.webp");
+        Run implied = run("convert", dir.resolve("c/pic.png").toString(), "-o", icon.toString(), "--preset",
+                "favicon");
+        assertThat(implied.exit()).as(implied.err()).isZero();
+        assertImage(icon, ImageFormat.WEBP, 48, 32);
     }
 
     @Test
