@@ -60,10 +60,14 @@ class FileCommandsTest {
     }
 
     static Run run(byte[] stdin, String... args) {
+        return run(stdin, false, args);
+    }
+
+    static Run run(byte[] stdin, boolean terminal, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = FileCommands.run(args, new FileCommands.Streams(new ByteArrayInputStream(stdin),
-                new PrintStream(out, true), new PrintStream(err, true), false));
+                new PrintStream(out, true), new PrintStream(err, true), terminal));
         return new Run(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -331,5 +335,21 @@ class FileCommandsTest {
         assertThat(find(r.json().get("files"), "large.png").get("error").get("code").asText())
                 .isEqualTo("image_too_large");
         assertThat(filesUnder(out)).containsExactly(Path.of("fine.jpg"));
+    }
+
+    @Test
+    void aTerminalGetsABarAndFailuresAboveIt() throws IOException {
+        file("bar/a.png", graphic);
+        file("bar/b.png", graphic);
+        file("bar/c.png", "no".getBytes(StandardCharsets.UTF_8));
+
+        Run r = run(new byte[0], true, "convert", dir.resolve("bar").toString(), "-o", dir.resolve("bo").toString(),
+                "-f", "webp", "--width", "40", "-j", "1");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("\r[##############################] 3/3").contains("1 failed")
+                .contains("failed  " + dir.resolve("bar/c.png") + ": unsupported_format")
+                .contains("3 files: 2 ok, 1 failed");
+        assertThat(r.err()).doesNotContain("ok      "); // on a terminal the bar replaces the per-file lines
     }
 }
