@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * The parameters of the conversion API, validated (all but webhook_url, which {@code webhooks.WebhookTargets}
  * checks). Multipart fields and JSON bodies use the same names and go through the same parser, so
- * both forms accept and refuse exactly the same things.
+ * both forms accept and refuse exactly the same things. Free of HTTP: the command line
+ * ({@code pixmill convert|compress|resize}) gives its options under the same names to the same parsers.
  */
 public record ConvertOptions(ImageFormat output, int quality, Integer width, Integer height, boolean keepMetadata,
         Preset preset, Compression compression, Resize resize) {
@@ -54,7 +55,7 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
      * What to queue for this input: the format kept when none was asked, a percent made a box of the
      * input's displayed size, and a result over the pixel limits refused before anything is queued.
      */
-    ConversionParams plan(ImageInfo input, ImageLimits limits) {
+    public ConversionParams plan(ImageInfo input, ImageLimits limits) {
         ConvertOptions options = forInput(input.format());
         if (resize != null && resize.percent() != null) {
             options = options.scaled(input);
@@ -98,7 +99,7 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
      * {@code POST /api/v1/resize}: exactly one of percent, a box (width and/or height) or a preset;
      * the input's format unless asked (or the preset's own, favicon's ico); one plain encode.
      */
-    static ConvertOptions parseResize(Map<String, String> p, ConvertConfig config) {
+    public static ConvertOptions parseResize(Map<String, String> p, ConvertConfig config) {
         Integer percent = integer(p, "percent", 1, MAX_PERCENT);
         Integer width = integer(p, "width", 1, MAX_BOX_SIDE);
         Integer height = integer(p, "height", 1, MAX_BOX_SIDE);
@@ -152,7 +153,7 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
     }
 
     /** {@code POST /api/v1/compress}: no box, the format of the input unless asked, a compression always. */
-    static ConvertOptions parseCompress(Map<String, String> p, ConvertConfig config) {
+    public static ConvertOptions parseCompress(Map<String, String> p, ConvertConfig config) {
         ImageFormat output = present(p.get("output_format")) ? outputFormat(p) : null;
         Integer quality = integer(p, "quality", 1, 100);
         Compression c = compression(p, quality, output);
@@ -164,7 +165,7 @@ public record ConvertOptions(ImageFormat output, int quality, Integer width, Int
     }
 
     /** Parses the parameters; every problem is a 400 naming the parameter. */
-    static ConvertOptions parse(Map<String, String> p, ConvertConfig config) {
+    public static ConvertOptions parse(Map<String, String> p, ConvertConfig config) {
         Preset preset = present(p.get("optimize_for")) ? preset(p, "optimize_for") : null;
         ImageFormat output = present(p.get("output_format")) ? outputFormat(p)
                 : preset != null && preset.format().isPresent() ? preset.format().get()

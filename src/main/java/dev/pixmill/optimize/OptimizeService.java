@@ -1,12 +1,10 @@
 package dev.pixmill.optimize;
 
 import dev.pixmill.accounts.UsageLimits;
-import dev.pixmill.engine.Compression;
 import dev.pixmill.engine.ConversionSpec;
 import dev.pixmill.engine.EngineConfig;
 import dev.pixmill.engine.EngineExecutor;
 import dev.pixmill.engine.EngineResult;
-import dev.pixmill.engine.FormatSniffer;
 import dev.pixmill.engine.ImageEngine;
 import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageInfo;
@@ -122,17 +120,13 @@ public class OptimizeService {
     }
 
     private Uni<Optimized> run(Caller caller, byte[] bytes, String filename, OptimizeOptions options) {
-        ImageFormat sniffed = FormatSniffer.sniff(bytes).filter(OptimizeOptions.INPUTS::contains)
-                .orElseThrow(() -> new BadRequestException("unsupported_format",
-                        "the file is not an image the optimize API reads: "
-                                + "JPEG, PNG, WebP, GIF, AVIF, BMP, TIFF or SVG"));
+        ImageFormat sniffed = OptimizeOptions.inputFormat(bytes);
         ImageLimits limits = limits(caller.limits(), sniffed == ImageFormat.SVG);
         long started = System.nanoTime();
         return executor.submit(() -> {
             ImageInfo info = engine.probe(bytes, limits);
-            ImageFormat output = options.outputFor(info.format());
-            var spec = new ConversionSpec(output, 80, options.width(), options.height(), false, false, limits,
-                    config.timeout(), Compression.level(options.level()));
+            ConversionSpec spec = options.spec(info.format(), limits, config.timeout());
+            ImageFormat output = spec.output();
             try {
                 EngineResult result = engine.convert(bytes, spec);
                 metrics.completed(info.format().extension(), bytes.length, result, System.nanoTime() - started);
