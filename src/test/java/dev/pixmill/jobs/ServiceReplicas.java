@@ -44,8 +44,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}, as in the image) run as
- * replicas in processes of their own, for the ITs that stop them ({@link GracefulShutdownIT}); and
- * the batch they share, read from the database. The replicas use a
+ * replicas in processes of their own, for the ITs that stop or kill them ({@link GracefulShutdownIT},
+ * {@link ReplicaCrashIT}); and the batch they share, read from the database. The replicas use a
  * database of their own beside the test database, new for every IT class, so rows the rest of the
  * suite left behind are not claimed by them.
  */
