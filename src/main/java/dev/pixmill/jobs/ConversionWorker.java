@@ -372,7 +372,8 @@ public class ConversionWorker {
      * gone (it ran out, e.g. in a long GC pause or a database outage, and was re-queued) is not
      * this replica's any more: the run goes on to its end, but its result is not stored, as every
      * write is fenced by the lease token (the next claim's holder records it). A failed renewal is
-     * tried again a second later.
+     * tried again soon (a quarter of the interval, at most 1 s), so a database away for a moment
+     * costs no lease: with the defaults an outage of up to about 9 s.
      */
     void renewLeases() {
         if (!renewals || running.isEmpty() || !renewing.compareAndSet(false, true)) {
@@ -396,9 +397,11 @@ public class ConversionWorker {
             }
         }, failure -> {
             renewing.set(false);
-            LOG.warnf("renewing %d lease(s) failed (tried again in 1 s): %s", held.size(), failure.getMessage());
+            long retry = Math.max(50, Math.min(1000, renewEvery() / 4));
+            LOG.warnf("renewing %d lease(s) failed (tried again in %d ms): %s", held.size(), retry,
+                    failure.getMessage());
             if (renewals) {
-                vertx.setTimer(Math.min(1000, renewEvery()), id -> renewLeases());
+                vertx.setTimer(retry, id -> renewLeases());
             }
         });
     }

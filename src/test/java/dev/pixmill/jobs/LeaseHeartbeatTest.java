@@ -27,11 +27,13 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * Short leases that running work renews: with a 2 s lease and a sweep every second, a job that
- * runs 7 s keeps its claim the whole time and completes once; a claim that was taken over while
- * its run went on is neither renewed nor overwritten by that run.
+ * Short leases that running work renews: with a 3 s lease (a heartbeat every second) and a sweep
+ * every second, a job that runs 8 s keeps its claim the whole time and completes once, even
+ * across renewals that fail for a while; a claim that was taken over while its run went on is
+ * neither renewed nor overwritten by that run.
  */
 @QuarkusTest
 @TestProfile(LeaseHeartbeatTest.ShortLeases.class)
@@ -40,7 +42,7 @@ class LeaseHeartbeatTest {
     public static class ShortLeases implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pixmill.jobs.lease", "2S", "pixmill.jobs.sweep-every", "1s");
+            return Map.of("pixmill.jobs.lease", "3S", "pixmill.jobs.sweep-every", "1s");
         }
 
         @Override
@@ -65,7 +67,7 @@ class LeaseHeartbeatTest {
 
     @Test
     void aJobRunningFarLongerThanTheLeaseKeepsItAndCompletesOnce() throws Exception {
-        UUID id = enqueueSlow(7000, 64, 48);
+        UUID id = enqueueSlow(8000, 64, 48);
         long started = System.nanoTime();
         Set<String> owners = new HashSet<>();
         Set<Long> leaseEnds = new HashSet<>();
@@ -92,7 +94,7 @@ class LeaseHeartbeatTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(took).as("it ran for more than three leases").isGreaterThan(Duration.ofSeconds(6));
+        assertThat(took).as("it ran for more than two leases").isGreaterThan(Duration.ofSeconds(7));
         assertThat(owners).as("one claim the whole time").hasSize(1);
         assertThat(leaseEnds.size()).as("the heartbeat moved the lease on again and again").isGreaterThanOrEqualTo(4);
         assertThat(row.getInteger("attempts")).isEqualTo(1);
@@ -100,6 +102,39 @@ class LeaseHeartbeatTest {
         assertThat(row.getString("lease_owner")).isNull();
         assertThat(slow.runsOf(id)).as("runs of the job").isEqualTo(1);
         assertOutput(id, 64, 48);
+    }
+
+    @Test
+    void renewalsThatFailForAMomentAreRetriedAndTheJobKeepsItsLease() throws Exception {
+        boolean superuser = pool.query("select rolsuper from pg_roles where rolname = current_user").execute()
+                .await().atMost(WAIT).iterator().next().getBoolean(0);
+        assumeFalse(superuser, "a superuser's privileges cannot be taken away to make renewals fail");
+        UUID id = enqueueSlow(6000, 40, 30);
+        Row claimed = awaitState(id, r -> r.getString("status").equals("processing"));
+        String owner = claimed.getString("lease_owner");
+        Thread.sleep(500);
+        // for 1.4 s (longer than a heartbeat) every update of the table fails, as if the database were away
+        pool.query("revoke update on conversions from current_user").execute().await().atMost(WAIT);
+        long stalledFrom;
+        long maxStall;
+        try {
+            Thread.sleep(100); // a renewal already past its privilege check may still land
+            stalledFrom = state(id).getLong("lease_end_ms");
+            Thread.sleep(1300);
+            maxStall = state(id).getLong("lease_end_ms");
+        } finally {
+            pool.query("grant update on conversions to current_user").execute().await().atMost(WAIT);
+        }
+        assertThat(maxStall).as("no renewal got through while updates failed").isEqualTo(stalledFrom);
+        // a retry renews it soon after, before it runs out (the sweeper looks every second)
+        Row renewed = awaitState(id, r -> r.getString("status").equals("completed")
+                || r.getLong("lease_end_ms") > stalledFrom);
+        assertThat(renewed.getString("lease_owner")).isIn(owner, null);
+        Row done = awaitState(id, r -> r.getString("status").equals("completed"));
+        assertThat(done.getInteger("attempts")).isEqualTo(1);
+        assertThat(done.getArrayOfStrings("claimed_by")).hasSize(1);
+        assertThat(slow.runsOf(id)).isEqualTo(1);
+        assertOutput(id, 40, 30);
     }
 
     @Test
