@@ -87,6 +87,8 @@ public class ConversionWorker {
     private final Set<UUID> givenBack = ConcurrentHashMap.newKeySet();
     /** Leases a renewal found gone (expired and recovered): told once and not renewed again. */
     private final Set<String> lostLeases = ConcurrentHashMap.newKeySet();
+    /** Jobs whose outcome is being written: the write itself ends the lease, which is no loss. */
+    private final Set<UUID> recording = ConcurrentHashMap.newKeySet();
     /** A renewal is in flight: the next tick or retry waits for it instead of racing it. */
     private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile boolean renewals;
@@ -310,10 +312,16 @@ public class ConversionWorker {
                     if (givenBack.contains(job.id())) {
                         return Uni.createFrom().voidItem();
                     }
+                    recording.add(job.id());
                     return record(job, used, c -> switch (outcome) {
                         case WorkOutcome.Completed done -> queue.complete(c, done.result(), Tokens.downloadToken());
                         case WorkOutcome.Failed failed -> queue.fail(c, failed.code(), failed.message());
                     }).invoke(stored -> {
+                        if (!stored) {
+                            LOG.warnf("%s %s ended here after its claim was lost (its lease ran out): this run's "
+                                    + "outcome was not stored; the job's current holder records its own",
+                                    job.kind(), job.id());
+                        }
                         if (handler != null) {
                             handler.recorded(job, outcome, stored, System.nanoTime() - started);
                         }
@@ -326,6 +334,7 @@ public class ConversionWorker {
                         + "and it will be retried", job.kind(), job.id()))
                 .onTermination().invoke(() -> {
                     ConversionQueue.Claimed left = running.remove(job.id());
+                    recording.remove(job.id());
                     lostLeases.remove(job.lease());
                     lostLeases.remove(used.get().lease());
                     if (left != null) {
@@ -375,7 +384,7 @@ public class ConversionWorker {
      * tried again soon (a quarter of the interval, at most 1 s), so a database away for a moment
      * costs no lease: with the defaults an outage of up to about 9 s.
      */
-    void renewLeases() {
+    private void renewLeases() {
         if (!renewals || running.isEmpty() || !renewing.compareAndSet(false, true)) {
             return;
         }
@@ -389,8 +398,9 @@ public class ConversionWorker {
             renewing.set(false);
             LOG.tracef("renewed %d of %d leases", stillHeld.size(), held.size());
             for (ConversionQueue.Claimed c : held) {
-                // a job that ended meanwhile no longer holds its lease either: only one still running counts
-                if (!stillHeld.contains(c.id()) && running.get(c.id()) == c && lostLeases.add(c.lease())) {
+                // a job whose outcome is being written ends its lease itself: only one still running counts
+                if (!stillHeld.contains(c.id()) && running.get(c.id()) == c && !recording.contains(c.id())
+                        && lostLeases.add(c.lease())) {
                     LOG.warnf("%s %s lost its lease (it ran out and the job went back to the queue): this run "
                             + "goes on, but its result will not be stored", c.kind(), c.id());
                 }
