@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -241,7 +242,7 @@ public class ConversionQueue {
                             started_at = coalesce(started_at, now()), progress = 10
                         from picked where c.id = picked.id
                         returning c.id, c.kind, c.params, c.dialect_options, c.input_format, c.attempts""")
-                .execute(Tuple.from(new Object[] { lease, (double) config.lease().toSeconds(), max,
+                .execute(Tuple.from(new Object[] { lease, config.lease().toMillis() / 1000.0, max,
                         filter.kinds().toArray(String[]::new), filter.include(), worker }))
                 .chain(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
@@ -254,19 +255,29 @@ public class ConversionQueue {
                 }));
     }
 
-    /** Pushes the leases of running jobs forward; returns how many are still held. */
-    public Uni<Integer> renew(Collection<Claimed> running) {
+    /**
+     * Pushes the leases of running jobs forward, all in one statement; answers the ids whose claim
+     * still holds. Only the holder's own token matches, so a claim that expired and was re-queued
+     * or taken by another replica is never brought back; one that ran out but was not recovered yet
+     * is still this holder's alone and is renewed (the recovery and this update lock the row in turn).
+     */
+    public Uni<Set<UUID>> renew(Collection<Claimed> running) {
         if (running.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(Set.of());
         }
         UUID[] ids = running.stream().map(Claimed::id).toArray(UUID[]::new);
         String[] leases = running.stream().map(Claimed::lease).toArray(String[]::new);
         return pool.preparedQuery("""
                         update conversions c set lease_until = now() + make_interval(secs => $3)
                         from unnest($1::uuid[], $2::text[]) as held(id, lease)
-                        where c.id = held.id and c.lease_owner = held.lease and c.status = 'processing'""")
-                .execute(Tuple.of(ids, leases, (double) config.lease().toSeconds()))
-                .map(rows -> rows.rowCount());
+                        where c.id = held.id and c.lease_owner = held.lease and c.status = 'processing'
+                        returning c.id""")
+                .execute(Tuple.of(ids, leases, config.lease().toMillis() / 1000.0))
+                .map(rows -> {
+                    Set<UUID> held = new HashSet<>();
+                    rows.forEach(r -> held.add(r.getUUID("id")));
+                    return held;
+                });
     }
 
     /**
@@ -359,8 +370,13 @@ public class ConversionQueue {
      * their tries are failed instead, so one poisonous input cannot take replicas down forever.
      */
     public Uni<Integer> recoverExpiredLeases() {
+        // SKIP LOCKED: replicas sweeping at once split the rows instead of queueing on each
+        // other's locks, and a row a worker is completing right now is left to that worker
         return pool.withTransaction(tx -> tx.preparedQuery("""
-                        update conversions set
+                        with expired as materialized (
+                            select id from conversions where status = 'processing' and lease_until < now()
+                            for update skip locked)
+                        update conversions c set
                             status = case when attempts >= $1 then 'failed' else 'pending' end,
                             progress = case when attempts >= $1 then 100 else 0 end,
                             error_code = case when attempts >= $1 then 'interrupted' end,
@@ -369,8 +385,8 @@ public class ConversionQueue {
                             completed_at = case when attempts >= $1 then now() end,
                             expires_at = case when attempts >= $1 then now() + make_interval(secs => $2) end,
                             lease_owner = null, lease_until = null
-                        where status = 'processing' and lease_until < now()
-                        returning id, status, kind, owner, credits, error_code""")
+                        from expired where c.id = expired.id
+                        returning c.id, c.status, c.kind, c.owner, c.credits, c.error_code""")
                 .execute(Tuple.of(config.maxAttempts(), (double) config.retention().toSeconds()))
                 .chain(rows -> {
                     List<UUID> ids = new ArrayList<>();

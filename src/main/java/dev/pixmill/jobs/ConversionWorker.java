@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -84,6 +85,13 @@ public class ConversionWorker {
     private final AtomicInteger claimsInFlight = new AtomicInteger();
     /** Jobs given back at shutdown while still running: their late outcome is not recorded. */
     private final Set<UUID> givenBack = ConcurrentHashMap.newKeySet();
+    /** Leases a renewal found gone (expired and recovered): told once and not renewed again. */
+    private final Set<String> lostLeases = ConcurrentHashMap.newKeySet();
+    /** Jobs whose outcome is being written: the write itself ends the lease, which is no loss. */
+    private final Set<UUID> recording = ConcurrentHashMap.newKeySet();
+    /** A renewal is in flight: the next tick or retry waits for it instead of racing it. */
+    private final AtomicBoolean renewing = new AtomicBoolean();
+    private volatile boolean renewals;
     private Map<String, WorkHandler> handlers = Map.of();
     private List<Lane> lanes = List.of();
     private volatile boolean accepting;
@@ -144,7 +152,9 @@ public class ConversionWorker {
             }, "pixmill-worker-stop-claiming"));
         }
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> pump());
-        renewTimer = vertx.setPeriodic(Math.max(1000, config.lease().toMillis() / 3), id -> renewLeases());
+        // three renewals per lease: a lease survives two that fail (the database away for a moment)
+        renewals = true;
+        renewTimer = vertx.setPeriodic(renewEvery(), id -> renewLeases());
         pump();
     }
 
@@ -174,6 +184,7 @@ public class ConversionWorker {
                 break;
             }
         }
+        renewals = false;
         vertx.cancelTimer(renewTimer);
         List<ConversionQueue.Claimed> unfinished = List.copyOf(running.values());
         int gaveBack = 0;
@@ -301,10 +312,16 @@ public class ConversionWorker {
                     if (givenBack.contains(job.id())) {
                         return Uni.createFrom().voidItem();
                     }
+                    recording.add(job.id());
                     return record(job, used, c -> switch (outcome) {
                         case WorkOutcome.Completed done -> queue.complete(c, done.result(), Tokens.downloadToken());
                         case WorkOutcome.Failed failed -> queue.fail(c, failed.code(), failed.message());
                     }).invoke(stored -> {
+                        if (!stored) {
+                            LOG.warnf("%s %s ended here after its claim was lost (its lease ran out): this run's "
+                                    + "outcome was not stored; the job's current holder records its own",
+                                    job.kind(), job.id());
+                        }
                         if (handler != null) {
                             handler.recorded(job, outcome, stored, System.nanoTime() - started);
                         }
@@ -317,6 +334,12 @@ public class ConversionWorker {
                         + "and it will be retried", job.kind(), job.id()))
                 .onTermination().invoke(() -> {
                     ConversionQueue.Claimed left = running.remove(job.id());
+                    recording.remove(job.id());
+                    lostLeases.remove(job.lease());
+                    lostLeases.remove(used.get().lease());
+                    if (left != null) {
+                        lostLeases.remove(left.lease());
+                    }
                     if (left != null && left != used.get()) {
                         // a claim that arrived too late to record under: give it back so it runs again
                         queue.release(left).subscribe().with(v -> { }, e -> LOG.debugf("release failed: %s", e.getMessage()));
@@ -349,13 +372,48 @@ public class ConversionWorker {
         return running.getOrDefault(job.id(), job);
     }
 
+    private long renewEvery() {
+        return Math.max(100, config.lease().toMillis() / 3);
+    }
+
+    /**
+     * The heartbeat: one statement renews the leases of all jobs running here. A claim it finds
+     * gone (it ran out, e.g. in a long GC pause or a database outage, and was re-queued) is not
+     * this replica's any more: the run goes on to its end, but its result is not stored, as every
+     * write is fenced by the lease token (the next claim's holder records it). A failed renewal is
+     * tried again soon (a quarter of the interval, at most 1 s), so a database away for a moment
+     * costs no lease: with the defaults an outage of up to about 9 s.
+     */
     private void renewLeases() {
-        if (running.isEmpty()) {
+        if (!renewals || running.isEmpty() || !renewing.compareAndSet(false, true)) {
             return;
         }
-        queue.renew(List.copyOf(running.values())).subscribe().with(
-                held -> LOG.tracef("renewed %d leases", held),
-                failure -> LOG.warnf("renewing leases failed: %s", failure.getMessage()));
+        List<ConversionQueue.Claimed> held = running.values().stream()
+                .filter(c -> !lostLeases.contains(c.lease()) && !givenBack.contains(c.id())).toList();
+        if (held.isEmpty()) {
+            renewing.set(false);
+            return;
+        }
+        queue.renew(held).subscribe().with(stillHeld -> {
+            renewing.set(false);
+            LOG.tracef("renewed %d of %d leases", stillHeld.size(), held.size());
+            for (ConversionQueue.Claimed c : held) {
+                // a job whose outcome is being written ends its lease itself: only one still running counts
+                if (!stillHeld.contains(c.id()) && running.get(c.id()) == c && !recording.contains(c.id())
+                        && lostLeases.add(c.lease())) {
+                    LOG.warnf("%s %s lost its lease (it ran out and the job went back to the queue): this run "
+                            + "goes on, but its result will not be stored", c.kind(), c.id());
+                }
+            }
+        }, failure -> {
+            renewing.set(false);
+            long retry = Math.max(50, Math.min(1000, renewEvery() / 4));
+            LOG.warnf("renewing %d lease(s) failed (tried again in %d ms): %s", held.size(), retry,
+                    failure.getMessage());
+            if (renewals) {
+                vertx.setTimer(retry, id -> renewLeases());
+            }
+        });
     }
 
     /** Names a replica in lease_owner, so an operator can tell who held a job. */

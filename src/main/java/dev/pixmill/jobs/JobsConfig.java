@@ -19,8 +19,13 @@ public interface JobsConfig {
     @WithDefault("true")
     boolean workerEnabled();
 
-    /** How long a claim is valid without renewal; a replica that dies loses its claims after this. */
-    @WithDefault("2M")
+    /**
+     * How long a claim is valid without renewal; a replica that dies loses its claims after this.
+     * Running work renews its lease every third of it (one statement for all of a replica's
+     * jobs), so a job may run far longer; a replica cut off from the database for longer than this
+     * loses its jobs to the others, and its results are then not stored.
+     */
+    @WithDefault("15S")
     Duration lease();
 
     /** How long a stopping replica lets running conversions finish before giving them back. */
@@ -56,7 +61,10 @@ public interface JobsConfig {
      */
     Optional<MemorySize> intakeBudget();
 
-    /** How often expired leases are re-queued and expired results purged (cron-free interval). */
-    @WithDefault("15s")
+    /**
+     * How often expired leases are re-queued (with a NOTIFY, so idle workers anywhere claim them at
+     * once) and expired results purged. A dead replica's work runs again within lease + this.
+     */
+    @WithDefault("5s")
     String sweepEvery();
 }

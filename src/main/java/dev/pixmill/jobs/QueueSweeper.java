@@ -24,7 +24,7 @@ public class QueueSweeper {
     @Inject
     ConversionMetrics metrics;
 
-    @Scheduled(every = "${pixmill.jobs.sweep-every:15s}", delayed = "5s",
+    @Scheduled(every = "${pixmill.jobs.sweep-every:5s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return recoverLeases().chain(this::purgeExpired)

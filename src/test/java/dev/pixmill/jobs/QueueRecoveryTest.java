@@ -99,15 +99,42 @@ class QueueRecoveryTest {
         String params = json.writeValueAsString(new ConversionParams(ImageFormat.PNG, 80, null, null, false, false,
                 new ImageLimits(20 << 20, 8000, 8000, 64, true)));
         assertThat(queue.renew(List.of(new ConversionQueue.Claimed(id, "someone-else", "convert", params, null, "png", 1)))
-                .await().indefinitely()).isZero();
+                .await().indefinitely()).isEmpty();
         assertThat(queue.renew(List.of(new ConversionQueue.Claimed(id, "dead-replica", "convert", params, null, "png", 1)))
-                .await().indefinitely()).isEqualTo(1);
+                .await().indefinitely()).containsExactly(id);
         long secondsLeft = pool.preparedQuery("select extract(epoch from lease_until - now())::bigint from conversions"
                 + " where id = $1").execute(Tuple.of(id)).await().indefinitely().iterator().next().getLong(0);
-        assertThat(secondsLeft).isGreaterThan(60); // from 10 s to a whole lease (2 min)
+        assertThat(secondsLeft).isGreaterThan(12); // from 10 s to a whole lease (15 s)
         expireLease(id);
         sweeper.recoverLeases().await().indefinitely();
         awaitEnd(id.toString(), Map.of());
+    }
+
+    @Test
+    void aClaimTakenOverAfterItsLeaseRanOutIsNeitherRenewedNorOverwrittenByItsOldHolder() throws Exception {
+        UUID id = insertClaimedByDeadReplica(1);
+        String params = json.writeValueAsString(new ConversionParams(ImageFormat.WEBP, 80, 100, null, false, false,
+                new ImageLimits(20 << 20, 8000, 8000, 64, true)));
+        var old = new ConversionQueue.Claimed(id, "dead-replica", "convert", params, null, "png", 1);
+        expireLease(id);
+        sweeper.recoverLeases().await().indefinitely();
+        // this replica's worker claims it again at once (the recovery's NOTIFY)
+        JsonPath status = awaitEnd(id.toString(), Map.of());
+        // the old holder comes back from its pause: its renewal and its late result match nothing
+        assertThat(queue.renew(List.of(old)).await().indefinitely()).isEmpty();
+        var late = new dev.pixmill.engine.EngineResult(TestImages.png(10, 10), ImageFormat.PNG, 10, 10);
+        assertThat(queue.complete(old, late, "late-token").await().indefinitely()).isFalse();
+        assertThat(queue.fail(old, "late", "late").await().indefinitely()).isFalse();
+        JsonPath after = awaitEnd(id.toString(), Map.of());
+        assertThat(status.getString("status")).isEqualTo("completed");
+        assertThat(after.getString("status")).isEqualTo("completed");
+        assertThat(after.getInt("width")).isEqualTo(100);
+        assertThat(Magic.matches(ImageFormat.WEBP, download(after))).isTrue();
+        var row = pool.preparedQuery("select claimed_by, lease_owner, download_token from conversions where id = $1")
+                .execute(Tuple.of(id)).await().indefinitely().iterator().next();
+        assertThat(row.getArrayOfStrings("claimed_by")).hasSize(1); // the dead claim was inserted, not made
+        assertThat(row.getString("lease_owner")).isNull();
+        assertThat(row.getString("download_token")).isNotEqualTo("late-token");
     }
 
     @Test
