@@ -284,6 +284,9 @@ final class ServiceReplicas {
             props.put("quarkus.datasource.password", password);
             props.put("quarkus.log.console.json.enabled", "false");
             props.put("pixmill.jobs.shutdown-grace", grace.toMillis() + "ms");
+            // the requests' drain ends as soon as none is in flight; 10 s (prod) cut a synchronous
+            // optimize that a heavily loaded CI machine took longer over
+            props.put("quarkus.shutdown.timeout", "30s");
             props.put("pixmill.admin.token", ADMIN_TOKEN);
             props.put("pixmill.limits.anonymous.requests-per-minute", "100000");
             props.put("pixmill.limits.anonymous.conversions-per-day", "100000");
