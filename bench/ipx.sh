@@ -109,13 +109,22 @@ if [ ! -f "$aot" ]; then
   [ -f "$aot" ] || die "no AOT cache was written; see $work/pixmill-train.log"
 fi
 
-# start -> first 200 from /q/health/ready, polled every 20 ms beside start_service's own wait
+# start -> first 200 from /q/health/ready, polled every 20 ms beside start_service's own wait,
+# through bash's /dev/tcp (a curl every 20 ms would take CPU from the start it measures)
+ready_probe() {
+  local line
+  { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null || return 1
+  printf 'GET /q/health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  read -r line <&3 || true
+  exec 3<&-
+  [[ $line == *" 200"* ]]
+}
 ready_ms() { # ready_ms AOT_OPTION: sets $ms, leaves the service running (its $pid set)
   local t0 poller
   rm -f "$work/ready.at"
   t0=$(date +%s%N)
   (for _ in $(seq 1 3000); do
-     curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" && { date +%s%N >"$work/ready.at"; exit; }
+     ready_probe && { date +%s%N >"$work/ready.at"; exit; }
      sleep 0.02
    done) &
   poller=$!
