@@ -1,7 +1,6 @@
 package dev.pixmill.generate;
 
 import dev.pixmill.accounts.CreditLedger;
-import dev.pixmill.jobs.FailedWorkListener;
 import dev.pixmill.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -14,10 +13,10 @@ import java.util.UUID;
 /**
  * What image generation costs: standard images 1 credit, premium ones 5
  * ({@link Model#creditsPerImage()}), charged through the one credit ledger when they are asked
- * for and refunded for each image that fails. Both run inside the transaction that queues or
- * fails the images, so a charge that fails (insufficient credits: 402) queues nothing, and a
- * refund happens exactly once (the ledger refunds a subject once, whoever asks first: this or
- * the V7 trigger on a failed row that carries a cost).
+ * for, inside the transaction that queues them, so a charge that fails (insufficient credits:
+ * 402) queues nothing. Each image's row carries its cost ({@code conversions.credits}), so an
+ * image that fails, by whichever path, is refunded by the V7 trigger in the transaction that
+ * fails it, like every charged conversion.
  */
 @ApplicationScoped
 public class GenerationCharges {
@@ -36,10 +35,5 @@ public class GenerationCharges {
         return ledger.charge(tx, caller.keyId(), images.stream()
                         .map(i -> new CreditLedger.Charge(i.credits(), reason, i.row())).toList())
                 .replaceWithVoid();
-    }
-
-    /** Gives back what a failed image cost, inside the transaction {@code tx} that failed it, whichever path failed it. */
-    public Uni<Void> refund(SqlClient tx, FailedWorkListener.FailedRow image) {
-        return ledger.refund(tx, image.id(), "image generation failed (" + image.errorCode() + ")").replaceWithVoid();
     }
 }

@@ -12,10 +12,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
@@ -84,17 +81,6 @@ public class ConversionQueue {
 
     @Inject
     JobsConfig config;
-
-    @Inject
-    @Any
-    Instance<FailedWorkListener> failureListenerBeans;
-
-    private List<FailedWorkListener> failureListeners = List.of();
-
-    @PostConstruct
-    void findListeners() {
-        failureListeners = failureListenerBeans.stream().toList();
-    }
 
     @Inject
     CreditLedger ledger;
@@ -310,37 +296,13 @@ public class ConversionQueue {
                         update conversions set status = 'failed', progress = 100, error_code = $3, error_message = $4,
                             completed_at = now(), expires_at = now() + make_interval(secs => $5),
                             lease_owner = null, lease_until = null
-                        where id = $1 and lease_owner = $2 and status = 'processing'
-                        returning id, kind, owner, credits, error_code""")
+                        where id = $1 and lease_owner = $2 and status = 'processing'""")
+                // a charged row is refunded by the V7 trigger in this same transaction
                 .execute(Tuple.of(id, lease, code, message, (double) config.retention().toSeconds()))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
                         : blobs.delete(tx, id, BlobStore.Role.INPUT)
-                                .chain(() -> tellFailed(tx, failedRows(rows)))
                                 .chain(() -> notify(tx, STATUS_CHANNEL, id))
                                 .replaceWith(true));
-    }
-
-    /** The rows a statement failed: all of them, or those whose returned status is failed. */
-    private static List<FailedWorkListener.FailedRow> failedRows(Iterable<Row> rows) {
-        List<FailedWorkListener.FailedRow> failed = new ArrayList<>();
-        for (Row row : rows) {
-            if (row.getColumnIndex("status") < 0 || "failed".equals(row.getString("status"))) {
-                failed.add(new FailedWorkListener.FailedRow(row.getUUID("id"), row.getString("kind"),
-                        row.getString("owner"), row.getInteger("credits"), row.getString("error_code")));
-            }
-        }
-        return failed;
-    }
-
-    /** Every listener, for every row, in the transaction that failed them. */
-    private Uni<Void> tellFailed(SqlClient tx, List<FailedWorkListener.FailedRow> rows) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (FailedWorkListener.FailedRow row : rows) {
-            for (FailedWorkListener listener : failureListeners) {
-                chain = chain.chain(() -> listener.failed(tx, row));
-            }
-        }
-        return chain;
     }
 
     /** A claim this replica adopted into an attempt already running here: its try does not count. */
@@ -386,15 +348,14 @@ public class ConversionQueue {
                             expires_at = case when attempts >= $1 then now() + make_interval(secs => $2) end,
                             lease_owner = null, lease_until = null
                         from expired where c.id = expired.id
-                        returning c.id, c.status, c.kind, c.owner, c.credits, c.error_code""")
+                        returning c.id""")
                 .execute(Tuple.of(config.maxAttempts(), (double) config.retention().toSeconds()))
                 .chain(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID("id")));
                     Uni<Void> work = ids.isEmpty() ? Uni.createFrom().voidItem() : notify(tx, WORK_CHANNEL, ids.getFirst());
-                    return tellFailed(tx, failedRows(rows))
-                            .chain(() -> work)
-                            .chain(() -> notifyAll(tx, ids)).replaceWith(ids.size());
+                    // rows failed here are refunded by the V7 trigger in this transaction
+                    return work.chain(() -> notifyAll(tx, ids)).replaceWith(ids.size());
                 }));
     }
 

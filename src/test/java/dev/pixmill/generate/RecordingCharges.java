@@ -1,7 +1,6 @@
 package dev.pixmill.generate;
 
 import dev.pixmill.error.ForbiddenException;
-import dev.pixmill.jobs.FailedWorkListener;
 import dev.pixmill.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -27,7 +26,6 @@ public class RecordingCharges extends GenerationCharges {
     }
 
     final List<Charge> charges = new CopyOnWriteArrayList<>();
-    final List<FailedWorkListener.FailedRow> refunds = new CopyOnWriteArrayList<>();
     final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     @Override
@@ -39,20 +37,10 @@ public class RecordingCharges extends GenerationCharges {
         return super.charge(tx, caller, request, images);
     }
 
-    @Override
-    public Uni<Void> refund(SqlClient tx, FailedWorkListener.FailedRow image) {
-        refunds.add(image);
-        return super.refund(tx, image);
-    }
-
     // methods, not fields, for the tests: they see this bean through its client proxy
 
     void refuse(String owner) {
         refused.add(owner);
-    }
-
-    List<FailedWorkListener.FailedRow> refunds() {
-        return List.copyOf(refunds);
     }
 
     List<Charge> chargesOf(String owner) {
