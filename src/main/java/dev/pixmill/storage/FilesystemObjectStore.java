@@ -238,6 +238,16 @@ public final class FilesystemObjectStore implements ObjectStore {
     }
 
     @Override
+    public Uni<Void> ready() {
+        return blocking(() -> {
+            if (!Files.isDirectory(root) || !Files.isWritable(root)) {
+                throw new IOException(root + " is not a writable directory");
+            }
+            return null;
+        });
+    }
+
+    @Override
     public String describe() {
         return "filesystem " + root;
     }

@@ -90,6 +90,9 @@ public interface ObjectStore extends AutoCloseable {
     /** Every object whose key starts with {@code prefix}, in no particular order, read as asked for. */
     Multi<Listed> list(String prefix);
 
+    /** Completes when the store can be used now (its directory is writable, its bucket answers); fails otherwise. */
+    Uni<Void> ready();
+
     /** Names the backend and where it stores, for logs. */
     String describe();
 

@@ -131,6 +131,11 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public Uni<Void> ready() {
+        return call(() -> client.headBucket(b -> b.bucket(bucket))).replaceWithVoid();
+    }
+
+    @Override
     public String describe() {
         return "s3 bucket " + bucket + (prefix.isEmpty() ? "" : " under " + prefix);
     }

@@ -1,5 +1,6 @@
 package dev.pixmill.storage;
 
+import io.quarkus.runtime.Startup;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -12,8 +13,10 @@ public class StorageBackend {
 
     private static final Logger LOG = Logger.getLogger(StorageBackend.class);
 
+    /** Made at start-up: a wrong setting stops the start, and no request thread creates directories. */
     @Produces
     @ApplicationScoped
+    @Startup
     ObjectStore objectStore(StorageConfig config, Vertx vertx) {
         ObjectStore store = switch (config.backend()) {
             case FILESYSTEM -> new FilesystemObjectStore(config.filesystem().directory(), config.filesystem().fsync(), vertx);

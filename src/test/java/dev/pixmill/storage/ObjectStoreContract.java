@@ -58,6 +58,11 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void aWorkingStoreIsReady() {
+        store().ready().await().atMost(WAIT);
+    }
+
+    @Test
     void aMissingObjectFailsAsMissingNeverAsSomethingElse() {
         String key = run + "never/written";
         assertThatThrownBy(() -> store().read(key).collect().asList().await().atMost(WAIT))

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract on a real S3 API (S3Proxy), path-style, under a key prefix as deployments use it. */
 class S3ObjectStoreTest extends ObjectStoreContract {
@@ -45,6 +46,13 @@ class S3ObjectStoreTest extends ObjectStoreContract {
             var keys = client.listObjectsV2(b -> b.bucket("contract").prefix("deployment-a/blobs/prefixed")).join()
                     .contents().stream().map(o -> o.key()).toList();
             assertThat(keys).containsExactly("deployment-a/blobs/prefixed");
+        }
+    }
+
+    @Test
+    void aBucketThatIsNotThereIsNotReady() {
+        try (S3ObjectStore elsewhere = new S3ObjectStore(settings(server.endpoint(), "no-such-bucket", ""))) {
+            assertThatThrownBy(() -> elsewhere.ready().await().indefinitely()).isNotNull();
         }
     }
 

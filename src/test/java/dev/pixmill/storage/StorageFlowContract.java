@@ -193,6 +193,13 @@ abstract class StorageFlowContract {
         assertThat(count("select count(*) from blob_garbage where store_key like $1", "%" + id + "%")).isZero();
     }
 
+    @Test
+    void readinessIncludesTheStore() {
+        given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'blob-store' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'blob-store' }.data.store", equalTo(objects.describe()));
+    }
+
     private Row blobRow(String conversionId, String role) {
         var rows = pool.preparedQuery("select data, store_key, size from blobs where conversion_id = $1 and role = $2")
                 .execute(Tuple.of(UUID.fromString(conversionId), role)).await().indefinitely();
