@@ -37,6 +37,7 @@ public final class FilesystemObjectStore implements ObjectStore {
     private static final Pattern KEY = Pattern.compile("^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$");
     static final String TEMPORARY = ".tmp-";
     private static final int READ_PIECE = 256 * 1024;
+    private static final int IO_SLICE = 256 * 1024;
 
     private final Path root;
     private final boolean fsync;
@@ -74,9 +75,10 @@ public final class FilesystemObjectStore implements ObjectStore {
             case Body.Bytes bytes -> blocking(() -> {
                 Path temp = temporary(target);
                 try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer all = ByteBuffer.wrap(bytes.data());
-                    while (all.hasRemaining()) {
-                        out.write(all);
+                    byte[] data = bytes.data();
+                    // in slices: the JDK stages a heap buffer's write through a native buffer of its size
+                    for (int at = 0; at < data.length; ) {
+                        at += out.write(ByteBuffer.wrap(data, at, Math.min(IO_SLICE, data.length - at)));
                     }
                     finish(out);
                 } catch (IOException | RuntimeException e) {
@@ -169,11 +171,23 @@ public final class FilesystemObjectStore implements ObjectStore {
 
     @Override
     public Uni<byte[]> readAll(String key, long size) {
+        if (size > Integer.MAX_VALUE - 16) {
+            return Uni.createFrom().failure(new IllegalArgumentException("object " + key + " is too large for one array"));
+        }
         return blocking(() -> {
-            try {
-                byte[] whole = Files.readAllBytes(path(key));
-                if (whole.length != size) {
-                    throw new ObjectMissingException(key, "holds " + whole.length + " bytes, not the " + size + " recorded");
+            try (FileChannel in = FileChannel.open(path(key), StandardOpenOption.READ)) {
+                long actual = in.size();
+                if (actual != size) {
+                    throw new ObjectMissingException(key, "holds " + actual + " bytes, not the " + size + " recorded");
+                }
+                byte[] whole = new byte[(int) size];
+                // in slices, as when writing: the native staging buffer stays small
+                for (int at = 0; at < whole.length; ) {
+                    int n = in.read(ByteBuffer.wrap(whole, at, Math.min(IO_SLICE, whole.length - at)));
+                    if (n < 0) {
+                        throw new ObjectMissingException(key, "ended after " + at + " of " + size + " bytes");
+                    }
+                    at += n;
                 }
                 return whole;
             } catch (NoSuchFileException e) {
