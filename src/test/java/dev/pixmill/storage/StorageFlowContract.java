@@ -6,6 +6,7 @@ import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.jobs.ConversionParams;
 import dev.pixmill.jobs.ConversionWorker;
 import dev.pixmill.jobs.QueueSweeper;
+import dev.pixmill.support.Batches;
 import dev.pixmill.support.TestImages;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -107,6 +108,50 @@ abstract class StorageFlowContract {
         assertThat(objects.size(key).await().indefinitely()).isNull();
         assertThat(objectsOf(id)).isEmpty();
         assertThat(count("select count(*) from blob_garbage where store_key = $1", key)).isZero();
+    }
+
+    @Test
+    void aBatchZipIsStreamedFromTheStoreAndItsPurgeTakesEveryObject() throws Exception {
+        String jobId = Batches.upload(java.util.Map.of("a.png", TestImages.png(300, 200), "b.png", TestImages.png(64, 64)))
+                .multiPart("output_format", "png").post("/api/v1/convert/batch")
+                .then().statusCode(202).extract().path("job_id");
+        assertThat(Batches.awaitEnd(jobId).getString("status")).isEqualTo("completed");
+        var entries = Batches.unzip(given().get("/api/v1/jobs/{id}/zip", jobId).then().statusCode(200)
+                .contentType("application/zip").extract().asByteArray());
+        assertThat(entries).containsOnlyKeys("a.png", "b.png");
+        assertThat(ImageIO.read(new ByteArrayInputStream(entries.get("a.png"))).getWidth()).isEqualTo(300);
+        assertThat(ImageIO.read(new ByteArrayInputStream(entries.get("b.png"))).getHeight()).isEqualTo(64);
+
+        List<String> items = pool.preparedQuery("select id from conversions where job_id = $1")
+                .execute(Tuple.of(UUID.fromString(jobId))).await().indefinitely()
+                .stream().map(r -> r.getUUID("id").toString()).toList();
+        assertThat(items).hasSize(2);
+        blobSweeper.drainGarbage().await().indefinitely();
+        for (String item : items) {
+            assertThat(objectsOf(item)).as("only the result is left").hasSize(1);
+        }
+        // the job goes past its expiry: its items go by cascade, and with them their objects
+        pool.preparedQuery("update jobs set expires_at = now() - interval '1 hour' where id = $1")
+                .execute(Tuple.of(UUID.fromString(jobId))).await().indefinitely();
+        queueSweeper.purgeExpired().await().indefinitely();
+        blobSweeper.drainGarbage().await().indefinitely();
+        for (String item : items) {
+            assertThat(objectsOf(item)).isEmpty();
+        }
+    }
+
+    @Test
+    void aReplacedBlobQueuesItsOldObject() {
+        String id = convertToPng(60, 60);
+        UUID uuid = UUID.fromString(id);
+        String first = blobRow(id, "output").getString("store_key");
+        BlobStore.Stored second = blobs.write(uuid, BlobStore.Role.OUTPUT, "image/png", TestImages.png(10, 10))
+                .await().indefinitely();
+        pool.withTransaction(tx -> blobs.record(tx, uuid, BlobStore.Role.OUTPUT, second)).await().indefinitely();
+        assertThat(blobRow(id, "output").getString("store_key")).isEqualTo(second.key());
+        blobSweeper.drainGarbage().await().indefinitely();
+        assertThat(objects.size(first).await().indefinitely()).isNull();
+        assertThat(objects.size(second.key()).await().indefinitely()).isPositive();
     }
 
     @Test
