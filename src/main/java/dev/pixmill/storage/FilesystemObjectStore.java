@@ -4,10 +4,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileSystemException;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.file.AsyncFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +27,7 @@ import java.util.stream.Stream;
  * Objects as files under one directory, the key being the relative path. Each object is written
  * to a temporary file beside its place and renamed over it, so a reader never sees half of one
  * and a crash leaves at most a temporary file (which the orphan scan removes, as it has no row).
- * Blocking file calls run on worker threads; reads stream through Vert.x' asynchronous file.
+ * Blocking file calls run on worker threads, a piece at a time.
  */
 public final class FilesystemObjectStore implements ObjectStore {
 
@@ -159,14 +157,69 @@ public final class FilesystemObjectStore implements ObjectStore {
         } catch (IllegalArgumentException e) {
             return Multi.createFrom().failure(e);
         }
-        return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-                .onFailure().transform(e -> missing(key, e))
-                .onItem().transformToMulti(f -> readAndClose(f.setReadBufferSize(READ_PIECE)));
+        // one positional read per piece on a worker thread, only as the consumer asks for pieces
+        return blocking(() -> OpenFile.open(key, file))
+                .onItem().transformToMulti(open -> Multi.createFrom().range(0, open.pieces())
+                        .onItem().transformToUniAndConcatenate(i -> blocking(() -> open.piece(i)))
+                        .onTermination().invoke(() -> Infrastructure.getDefaultWorkerPool().execute(open::close)));
     }
 
-    private static Multi<Buffer> readAndClose(AsyncFile file) {
-        return file.toMulti().map(io.vertx.mutiny.core.buffer.Buffer::getDelegate)
-                .onTermination().invoke(() -> file.closeAndForget());
+    /**
+     * A file being read. Its length is taken when it is opened (objects never change once
+     * written; a replaced one is a new file, and the open one keeps its bytes). Closing waits
+     * for a read in flight, so a reader that is cancelled never has its channel closed under it.
+     */
+    private static final class OpenFile {
+
+        private final String key;
+        private final FileChannel channel;
+        private final long length;
+        private boolean closed;
+
+        private OpenFile(String key, FileChannel channel, long length) {
+            this.key = key;
+            this.channel = channel;
+            this.length = length;
+        }
+
+        static OpenFile open(String key, Path file) throws IOException {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                throw new ObjectMissingException(key, e);
+            }
+            return new OpenFile(key, channel, channel.size());
+        }
+
+        int pieces() {
+            return (int) ((length + READ_PIECE - 1) / READ_PIECE);
+        }
+
+        synchronized Buffer piece(int index) throws IOException {
+            if (closed) {
+                throw new IOException("reading " + key + " was given up");
+            }
+            long position = (long) index * READ_PIECE;
+            byte[] bytes = new byte[(int) Math.min(READ_PIECE, length - position)];
+            ByteBuffer into = ByteBuffer.wrap(bytes);
+            while (into.hasRemaining()) {
+                if (channel.read(into, position + into.position()) < 0) {
+                    throw new ObjectMissingException(key, "ended after " + (position + into.position()) + " of "
+                            + length + " bytes");
+                }
+            }
+            return Buffer.buffer(bytes);
+        }
+
+        synchronized void close() {
+            closed = true;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only: nothing is lost
+            }
+        }
     }
 
     @Override
@@ -264,11 +317,6 @@ public final class FilesystemObjectStore implements ObjectStore {
     @Override
     public String describe() {
         return "filesystem " + root;
-    }
-
-    private static Throwable missing(String key, Throwable e) {
-        Throwable cause = e instanceof FileSystemException && e.getCause() != null ? e.getCause() : e;
-        return cause instanceof NoSuchFileException ? new ObjectMissingException(key, cause) : e;
     }
 
     private static <T> Uni<T> blocking(Callable<T> work) {

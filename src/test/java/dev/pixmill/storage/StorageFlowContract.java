@@ -88,8 +88,7 @@ abstract class StorageFlowContract {
 
         // the input's row went when the result was stored; its object goes with the next drain
         assertThat(blobRow(id, "input")).isNull();
-        blobSweeper.drainGarbage().await().indefinitely();
-        assertThat(objectsOf(id)).containsExactly(key);
+        assertThat(drainedObjectsOf(id, 1)).containsExactly(key);
     }
 
     @Test
@@ -102,11 +101,11 @@ abstract class StorageFlowContract {
                 .execute(Tuple.of(UUID.fromString(id))).await().indefinitely();
         assertThat(queueSweeper.purgeExpired().await().indefinitely()).isGreaterThanOrEqualTo(1);
         assertThat(blobRow(id, "output")).isNull();
-        // the purge's transaction queued the object; the drain deletes it
-        assertThat(count("select count(*) from blob_garbage where store_key = $1", key)).isEqualTo(1);
-        blobSweeper.drainGarbage().await().indefinitely();
+        // the purge's transaction queued the object (unless the scheduled sweep has drained it already)
+        assertThat(count("select count(*) from blob_garbage where store_key = $1", key) == 1
+                || objects.size(key).await().indefinitely() == null).isTrue();
+        assertThat(drainedObjectsOf(id, 0)).isEmpty();
         assertThat(objects.size(key).await().indefinitely()).isNull();
-        assertThat(objectsOf(id)).isEmpty();
         assertThat(count("select count(*) from blob_garbage where store_key = $1", key)).isZero();
     }
 
@@ -126,17 +125,15 @@ abstract class StorageFlowContract {
                 .execute(Tuple.of(UUID.fromString(jobId))).await().indefinitely()
                 .stream().map(r -> r.getUUID("id").toString()).toList();
         assertThat(items).hasSize(2);
-        blobSweeper.drainGarbage().await().indefinitely();
         for (String item : items) {
-            assertThat(objectsOf(item)).as("only the result is left").hasSize(1);
+            assertThat(drainedObjectsOf(item, 1)).as("only the result is left").hasSize(1);
         }
         // the job goes past its expiry: its items go by cascade, and with them their objects
         pool.preparedQuery("update jobs set expires_at = now() - interval '1 hour' where id = $1")
                 .execute(Tuple.of(UUID.fromString(jobId))).await().indefinitely();
         queueSweeper.purgeExpired().await().indefinitely();
-        blobSweeper.drainGarbage().await().indefinitely();
         for (String item : items) {
-            assertThat(objectsOf(item)).isEmpty();
+            assertThat(drainedObjectsOf(item, 0)).isEmpty();
         }
     }
 
@@ -149,7 +146,7 @@ abstract class StorageFlowContract {
                 .await().indefinitely();
         pool.withTransaction(tx -> blobs.record(tx, uuid, BlobStore.Role.OUTPUT, second)).await().indefinitely();
         assertThat(blobRow(id, "output").getString("store_key")).isEqualTo(second.key());
-        blobSweeper.drainGarbage().await().indefinitely();
+        assertThat(drainedObjectsOf(id, 1)).containsExactly(second.key());
         assertThat(objects.size(first).await().indefinitely()).isNull();
         assertThat(objects.size(second.key()).await().indefinitely()).isPositive();
     }
@@ -256,6 +253,30 @@ abstract class StorageFlowContract {
     private List<String> objectsOf(String conversionId) {
         return objects.list(BlobStore.KEY_PREFIX + conversionId.substring(0, 2) + "/" + conversionId)
                 .map(ObjectStore.Listed::key).collect().asList().await().indefinitely();
+    }
+
+    /**
+     * The conversion's keys once the garbage has been drained down to {@code expected} of them:
+     * drains and looks again for a while, since the scheduled sweep may hold the entries (locked)
+     * when this drain runs.
+     */
+    private List<String> drainedObjectsOf(String conversionId, int expected) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        List<String> keys;
+        do {
+            blobSweeper.drainGarbage().await().indefinitely();
+            keys = objectsOf(conversionId);
+            if (keys.size() <= expected) {
+                return keys;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (System.nanoTime() < deadline);
+        return keys;
     }
 
     private long count(String sql, Object value) {
