@@ -136,13 +136,17 @@ public class ConversionQueue {
     }
 
     /**
-     * Inserts a pending conversion with its input (an item of {@code jobId} when that is not null).
+     * Inserts a pending conversion with its input (an item of {@code jobId} when that is not null);
+     * answers the input as stored.
      * One that costs credits is paid for first, in the same transaction: a key short of credits
      * gets a 402 and nothing is queued (a trigger refunds it if it fails, migration V7).
      */
-    Uni<Void> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position) {
+    Uni<BlobStore.Stored> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position) {
+        // inside the caller's open transaction (a batch is created whole): the caller discards
+        // what was written if that transaction fails
         return blobs.write(c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes())
-                .chain(input -> insertPending(tx, c, jobId, position, input));
+                .call(input -> insertPending(tx, c, jobId, position, input)
+                        .onFailure().call(() -> blobs.discard(input)));
     }
 
     /** As {@link #insertPending(SqlClient, NewConversion, UUID, Integer)}, its input already in the store. */

@@ -93,12 +93,23 @@ public class BlobStore {
                 .replaceWithVoid();
     }
 
-    /** Deletes bytes whose row did not commit; if this fails too, the orphan scan gets them later. */
+    /**
+     * Deletes bytes whose transaction failed. Only if no row names them: a commit whose answer
+     * was lost may have happened all the same. If anything fails here, the orphan scan decides later.
+     */
     public Uni<Void> discard(Stored stored) {
-        return onCallerContext(objects.delete(stored.key()))
+        return pool.preparedQuery("select 1 from blobs where store_key = $1").execute(Tuple.of(stored.key()))
+                .chain(rows -> rows.size() > 0 ? Uni.createFrom().voidItem() : onCallerContext(objects.delete(stored.key())))
                 .onFailure().invoke(e -> LOG.warnf("unrecorded object %s not deleted (the orphan scan will): %s",
                         stored.key(), e.getMessage()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** {@link #discard} for each. */
+    public Uni<Void> discardAll(java.util.Collection<Stored> stored) {
+        return Multi.createFrom().iterable(java.util.List.copyOf(stored))
+                .onItem().transformToUniAndConcatenate(this::discard)
+                .collect().last().replaceWithVoid();
     }
 
     /**
@@ -112,9 +123,13 @@ public class BlobStore {
                 .chain(stored -> commit.apply(stored).onFailure().call(() -> discard(stored)));
     }
 
-    /** Writes and records in one go, inside the caller's (already open) transaction. */
-    public Uni<Void> put(SqlClient tx, UUID conversionId, Role role, String contentType, byte[] data) {
-        return write(conversionId, role, contentType, data).chain(stored -> record(tx, conversionId, role, stored));
+    /**
+     * Writes and records in one go, inside the caller's (already open) transaction; answers what
+     * was written, for the caller to {@link #discard} should its transaction fail later.
+     */
+    public Uni<Stored> put(SqlClient tx, UUID conversionId, Role role, String contentType, byte[] data) {
+        return write(conversionId, role, contentType, data)
+                .call(stored -> record(tx, conversionId, role, stored));
     }
 
     /** The whole blob (e.g. the engine's input), or null when there is no row. */

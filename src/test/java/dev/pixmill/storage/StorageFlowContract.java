@@ -176,6 +176,22 @@ abstract class StorageFlowContract {
     }
 
     @Test
+    void discardingTakesOnlyObjectsThatNoRowNames() {
+        String id = convertToPng(80, 80);
+        Row output = blobRow(id, "output");
+        // a transaction whose commit answer was lost, though it committed: its object must stay
+        blobs.discard(new BlobStore.Stored(output.getString("store_key"), "image/png", output.getLong("size")))
+                .await().indefinitely();
+        assertThat(objects.size(output.getString("store_key")).await().indefinitely()).isEqualTo(output.getLong("size"));
+        given().get(awaitEnd(id).getString("download_url")).then().statusCode(200);
+
+        BlobStore.Stored unrecorded = blobs.write(UUID.randomUUID(), BlobStore.Role.INPUT, "image/png",
+                TestImages.png(10, 10)).await().indefinitely();
+        blobs.discard(unrecorded).await().indefinitely();
+        assertThat(objects.size(unrecorded.key()).await().indefinitely()).isNull();
+    }
+
+    @Test
     void aResultWhoseObjectIsGoneIsAClearNotFoundNeverAnErrorOrAHang() {
         String id = convertToPng(120, 80);
         String url = awaitEnd(id).getString("download_url");
