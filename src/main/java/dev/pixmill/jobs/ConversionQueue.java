@@ -145,7 +145,7 @@ public class ConversionQueue {
         // inside the caller's open transaction (a batch is created whole): the caller discards
         // what was written if that transaction fails
         return blobs.write(c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes())
-                .call(input -> insertPending(tx, c, jobId, position, input)
+                .call(input -> Uni.createFrom().deferred(() -> insertPending(tx, c, jobId, position, input))
                         .onFailure().call(() -> blobs.discard(input)));
     }
 

@@ -120,7 +120,8 @@ public class BlobStore {
     public <T> Uni<T> writeThen(UUID conversionId, Role role, String contentType, byte[] data,
             Function<Stored, Uni<T>> commit) {
         return write(conversionId, role, contentType, data)
-                .chain(stored -> commit.apply(stored).onFailure().call(() -> discard(stored)));
+                .chain(stored -> Uni.createFrom().deferred(() -> commit.apply(stored))
+                        .onFailure().call(() -> discard(stored)));
     }
 
     /**
