@@ -206,7 +206,7 @@ public class GenerationService {
     public Uni<Rendition> rendition(Conversion image, Integer width, Integer height) {
         if (!smaller(image, width, height)) {
             return Uni.createFrom().item(new Rendition(image.outputSize,
-                    blobs.stream(image.id, BlobStore.Role.OUTPUT, image.outputSize)));
+                    blobs.stream(image.id, BlobStore.Role.OUTPUT)));
         }
         Integer boxW = width == null ? null : Math.min(width, image.outputWidth);
         Integer boxH = height == null ? null : Math.min(height, image.outputHeight);

@@ -86,7 +86,10 @@ public class ConversionQueue {
     CreditLedger ledger;
 
     public Uni<Void> enqueue(NewConversion c) {
-        return pool.withTransaction(tx -> insertPending(tx, c, null, null).chain(() -> notify(tx, WORK_CHANNEL, c.id())));
+        // the input goes to the store before the transaction, which then only records it
+        return blobs.writeThen(c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes(),
+                input -> pool.withTransaction(tx -> insertPending(tx, c, null, null, input)
+                        .chain(() -> notify(tx, WORK_CHANNEL, c.id()))));
     }
 
     /**
@@ -120,11 +123,21 @@ public class ConversionQueue {
     }
 
     /**
-     * Inserts a pending conversion with its input (an item of {@code jobId} when that is not null).
+     * Inserts a pending conversion with its input (an item of {@code jobId} when that is not null);
+     * answers the input as stored.
      * One that costs credits is paid for first, in the same transaction: a key short of credits
      * gets a 402 and nothing is queued (a trigger refunds it if it fails, migration V7).
      */
-    Uni<Void> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position) {
+    Uni<BlobStore.Stored> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position) {
+        // inside the caller's open transaction (a batch is created whole): the caller discards
+        // what was written if that transaction fails
+        return blobs.write(c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes())
+                .call(input -> Uni.createFrom().deferred(() -> insertPending(tx, c, jobId, position, input))
+                        .onFailure().call(() -> blobs.discard(input)));
+    }
+
+    /** As {@link #insertPending(SqlClient, NewConversion, UUID, Integer)}, its input already in the store. */
+    private Uni<Void> insertPending(SqlClient tx, NewConversion c, UUID jobId, Integer position, BlobStore.Stored input) {
         if (!ImageConversionHandler.KINDS.contains(c.kind())) {
             // a new kind of image conversion must be added there, or no worker would run it
             throw new IllegalArgumentException("no handler runs image conversions of kind " + c.kind());
@@ -138,7 +151,7 @@ public class ConversionQueue {
                         c.input().format().extension(), (long) c.inputBytes().length, c.input().width(),
                         c.input().height(), c.params().output().extension(), c.credits(), c.dialectOptions(),
                         c.webhookUrl(), jobId, position }))
-                .chain(() -> blobs.put(tx, c.id(), BlobStore.Role.INPUT, c.input().format().mimeType(), c.inputBytes())));
+                .chain(() -> blobs.record(tx, c.id(), BlobStore.Role.INPUT, input)));
     }
 
     private Uni<Void> charge(SqlClient tx, NewConversion c) {
@@ -164,7 +177,8 @@ public class ConversionQueue {
     }
 
     public Uni<Void> insertFinished(Finished f) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        return blobs.writeThen(f.id(), BlobStore.Role.OUTPUT, f.result().format().mimeType(), f.result().bytes(),
+                output -> pool.withTransaction(tx -> tx.preparedQuery("""
                         insert into conversions (id, owner, kind, status, params, input_filename, input_format,
                             input_size, input_width, input_height, output_format, output_size, output_width,
                             output_height, progress, download_token, started_at, completed_at, expires_at)
@@ -174,8 +188,7 @@ public class ConversionQueue {
                         f.input().format().extension(), f.inputSize(), f.input().width(), f.input().height(),
                         f.result().format().extension(), (long) f.result().bytes().length, f.result().width(),
                         f.result().height(), f.downloadToken(), (double) f.retention().toSeconds() }))
-                .chain(() -> blobs.put(tx, f.id(), BlobStore.Role.OUTPUT, f.result().format().mimeType(),
-                        f.result().bytes())));
+                .chain(() -> blobs.record(tx, f.id(), BlobStore.Role.OUTPUT, output))));
     }
 
     /** A result taken by a single-use download: the row no longer answers to its token. */
@@ -271,6 +284,13 @@ public class ConversionQueue {
      * got its download token when it was queued (a generated image's public id) keeps it.
      */
     public Uni<Boolean> complete(Claimed job, EngineResult result, String downloadToken) {
+        // the result goes to the store first; a claim that no longer holds leaves it unrecorded, so it is discarded
+        return blobs.writeThen(job.id(), BlobStore.Role.OUTPUT, result.format().mimeType(), result.bytes(),
+                output -> complete(job, result, downloadToken, output)
+                        .call(kept -> kept ? Uni.createFrom().voidItem() : blobs.discard(output)));
+    }
+
+    private Uni<Boolean> complete(Claimed job, EngineResult result, String downloadToken, BlobStore.Stored output) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         update conversions set status = 'completed', progress = 100, output_size = $3,
                             output_width = $4, output_height = $5, output_format = $6, download_token = coalesce(download_token, $7),
@@ -281,7 +301,7 @@ public class ConversionQueue {
                         result.height(), result.format().extension(), downloadToken,
                         (double) config.retention().toSeconds(), crc32(result.bytes()) }))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : blobs.put(tx, job.id(), BlobStore.Role.OUTPUT, result.format().mimeType(), result.bytes())
+                        : blobs.record(tx, job.id(), BlobStore.Role.OUTPUT, output)
                                 .chain(() -> blobs.delete(tx, job.id(), BlobStore.Role.INPUT))
                                 .chain(() -> notify(tx, STATUS_CHANNEL, job.id()))
                                 .replaceWith(true)));
@@ -360,7 +380,8 @@ public class ConversionQueue {
     }
 
     /**
-     * Deletes ended conversions past their expiry; their blobs go with them (on delete cascade).
+     * Deletes ended conversions past their expiry; their blobs go with them (on delete cascade),
+     * and the blobs' objects to {@code blob_garbage} (trigger, V9) for storage/BlobSweeper.
      * Expired results are refused from the moment they expire; the grace only lets a download that
      * started just before finish its pieces.
      */

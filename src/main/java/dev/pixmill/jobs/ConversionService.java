@@ -113,12 +113,12 @@ public class ConversionService {
                 .chain(c -> blobs.info(c.id, BlobStore.Role.OUTPUT)
                         .onItem().ifNull().failWith(() -> new NotFoundException("not_found", "unknown or expired download"))
                         .map(blob -> new Result(c, blob.contentType(), blob.size(),
-                                blobs.stream(c.id, BlobStore.Role.OUTPUT, blob.size()), resultFilename(c))));
+                                blobs.stream(c.id, BlobStore.Role.OUTPUT, blob), resultFilename(c))));
     }
 
     /** The result bytes of a completed conversion, piece by piece, read as they are asked for. */
     public Multi<Buffer> resultBody(Conversion completed) {
-        return blobs.stream(completed.id, BlobStore.Role.OUTPUT, completed.outputSize);
+        return blobs.stream(completed.id, BlobStore.Role.OUTPUT);
     }
 
     /**
@@ -166,7 +166,7 @@ public class ConversionService {
                             c.id = taken.id();
                             c.outputFormat = taken.outputFormat();
                             c.inputFilename = taken.inputFilename();
-                            Multi<Buffer> body = blobs.stream(taken.id(), BlobStore.Role.OUTPUT, blob.size())
+                            Multi<Buffer> body = blobs.stream(taken.id(), BlobStore.Role.OUTPUT, blob)
                                     .onTermination().call((failure, cancelled) -> queue.delete(taken.id()));
                             return new Result(c, blob.contentType(), blob.size(), body, resultFilename(c));
                         }));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.engine.EngineConfig;
 import dev.pixmill.engine.EngineExecutor;
 import dev.pixmill.engine.ImageEngine;
+import dev.pixmill.error.NotFoundException;
 import dev.pixmill.error.PixmillException;
 import dev.pixmill.error.ServiceBusyException;
 import dev.pixmill.storage.BlobStore;
@@ -63,15 +64,23 @@ public class ImageConversionHandler implements WorkHandler {
                     "the conversion's stored parameters are unreadable"));
         }
         var spec = params.toSpec(engineConfig.timeout());
-        return blobs.get(job.id(), BlobStore.Role.INPUT).chain(input -> {
-            if (input == null) {
-                return Uni.createFrom().item(WorkOutcome.failed("input_missing", "the input of this conversion is gone"));
-            }
-            // only the engine's verdict fails a job; a storage error leaves it to lease recovery
-            return executor.submitClaimed(() -> engine.convert(input.data(), spec))
-                    .map(result -> (WorkOutcome) new WorkOutcome.Completed(result, input.data().length))
-                    .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithItem(e -> failure(job, e));
-        });
+        return blobs.get(job.id(), BlobStore.Role.INPUT)
+                // a row whose bytes are gone from the store will not get them back: failed, not retried
+                .onFailure(ImageConversionHandler::bytesMissing).recoverWithNull()
+                .chain(input -> {
+                    if (input == null) {
+                        return Uni.createFrom().item(WorkOutcome.failed("input_missing",
+                                "the input of this conversion is gone from storage"));
+                    }
+                    // only the engine's verdict fails a job; a storage error leaves it to lease recovery
+                    return executor.submitClaimed(() -> engine.convert(input.data(), spec))
+                            .map(result -> (WorkOutcome) new WorkOutcome.Completed(result, input.data().length))
+                            .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithItem(e -> failure(job, e));
+                });
+    }
+
+    private static boolean bytesMissing(Throwable e) {
+        return e instanceof NotFoundException nf && BlobStore.MISSING_CODE.equals(nf.code());
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.pixmill.engine.ImageLimits;
 import dev.pixmill.error.NotFoundException;
 import dev.pixmill.error.PixmillException;
 import dev.pixmill.error.ServiceBusyException;
+import dev.pixmill.storage.BlobStore;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -68,6 +69,9 @@ public class JobService {
     ConversionQueue queue;
 
     @Inject
+    BlobStore blobs;
+
+    @Inject
     ConversionRepository conversions;
 
     @Inject
@@ -99,19 +103,25 @@ public class JobService {
                         throw new ServiceBusyException("too many conversions are waiting; retry shortly", 5);
                     }
                 })
-                .chain(() -> pool.withTransaction(tx -> jobs.insert(tx, job)
-                        .chain(() -> Multi.createFrom().range(0, n)
-                                // one input after the other: only one is in memory at a time
-                                .onItem().transformToUniAndConcatenate(i -> intake(tx, id, i, batch))
-                                .collect().asList())
-                        .chain(accepted -> jobs.closeIntake(tx, id, (int) accepted.stream().filter(ok -> !ok).count()))
-                        .chain(() -> queue.notifyWork(tx, id))))
+                .chain(() -> {
+                    // inputs go to the store as they are taken in; if the batch is not created after all, they go again
+                    List<BlobStore.Stored> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+                    return pool.withTransaction(tx -> jobs.insert(tx, job)
+                                    .chain(() -> Multi.createFrom().range(0, n)
+                                            // one input after the other: only one is in memory at a time
+                                            .onItem().transformToUniAndConcatenate(i -> intake(tx, id, i, batch, written))
+                                            .collect().asList())
+                                    .chain(accepted -> jobs.closeIntake(tx, id,
+                                            (int) accepted.stream().filter(ok -> !ok).count()))
+                                    .chain(() -> queue.notifyWork(tx, id)))
+                            .onFailure().call(() -> blobs.discardAll(written));
+                })
                 .invoke(worker::pump)
                 .replaceWith(id);
     }
 
     /** One input: probed and queued (true), or stored as a failed item (false). */
-    private Uni<Boolean> intake(SqlClient tx, UUID jobId, int position, Batch batch) {
+    private Uni<Boolean> intake(SqlClient tx, UUID jobId, int position, Batch batch, List<BlobStore.Stored> written) {
         Input input = batch.inputs().get(position);
         UUID id = UUID.randomUUID();
         String filename = ConversionService.boundedFilename(input.filename());
@@ -124,7 +134,7 @@ public class JobService {
                                     ConversionService.Plan p = batch.plan().apply(info);
                                     var c = new ConversionQueue.NewConversion(id, batch.owner(), batch.kind(),
                                             p.params(), filename, info, bytes, p.credits(), p.dialectOptions(), null);
-                                    return queue.insertPending(tx, c, jobId, position);
+                                    return queue.insertPending(tx, c, jobId, position).invoke(written::add);
                                 })))
                 .replaceWith(true)
                 .onFailure(JobService::itemFault)

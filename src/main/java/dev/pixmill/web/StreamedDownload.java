@@ -117,8 +117,8 @@ public class StreamedDownload {
 
     /**
      * The pieces handed over to {@code executor} (the request's context) with a small buffer: a
-     * piece is read from the database only when an earlier one has been taken; emitOn's default
-     * buffer would read 256 pieces (256 MB) ahead of a slow client.
+     * piece is read from storage only when an earlier one has been taken; emitOn's default
+     * buffer would read 256 pieces ahead of a slow client.
      */
     static Multi<Buffer> paced(Multi<Buffer> body, java.util.concurrent.Executor executor) {
         return body.emitOn(executor, 2);
