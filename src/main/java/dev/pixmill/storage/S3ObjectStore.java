@@ -21,6 +21,8 @@ import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -41,10 +43,12 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3AsyncClient client;
     private final String bucket;
     private final String prefix;
+    private final boolean createBucket;
 
     public S3ObjectStore(StorageConfig.S3 config) {
         this.bucket = config.bucket().filter(b -> !b.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "pixmill.storage.backend=s3 needs pixmill.storage.s3.bucket"));
+        this.createBucket = config.createBucket();
         this.prefix = config.prefix().map(p -> p.isEmpty() || p.endsWith("/") ? p : p + "/").orElse("");
         S3AsyncClientBuilder builder = S3AsyncClient.builder()
                 .region(Region.of(config.region()))
@@ -132,7 +136,15 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public Uni<Void> ready() {
-        return call(() -> client.headBucket(b -> b.bucket(bucket))).replaceWithVoid();
+        Uni<Void> there = call(() -> client.headBucket(b -> b.bucket(bucket))).replaceWithVoid();
+        if (!createBucket) {
+            return there;
+        }
+        // a bucket another replica made meanwhile is as good as our own
+        return there.onFailure(S3ObjectStore::notFound).recoverWithUni(() -> call(() -> client.createBucket(b -> b.bucket(bucket)))
+                .replaceWithVoid()
+                .onFailure(e -> e instanceof BucketAlreadyOwnedByYouException || e instanceof BucketAlreadyExistsException)
+                .recoverWithNull());
     }
 
     @Override

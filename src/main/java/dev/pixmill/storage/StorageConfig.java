@@ -67,6 +67,13 @@ public interface StorageConfig {
         @WithDefault("false")
         boolean pathStyle();
 
+        /**
+         * Create the bucket when it is missing (by the readiness check, so before the first request): for a fresh
+         * self-hosted server (a dev MinIO); off by default, where buckets are provisioned.
+         */
+        @WithDefault("false")
+        boolean createBucket();
+
         /** Connections to the object store at most, across all requests of this replica. */
         @WithDefault("64")
         int maxConnections();

@@ -38,6 +38,11 @@ class ComposeTest {
         assertThat(env.path("QUARKUS_DATASOURCE_PASSWORD").asText()).isEqualTo(pgEnv.path("POSTGRES_PASSWORD").asText());
         assertThat(env.path("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES").asText()).isEqualTo("lb");
         assertThat(services.has("lb")).isTrue();
+        // both replicas read and write one blob directory: a named volume, inside the mount
+        assertThat(env.path("PIXMILL_STORAGE_BACKEND").asText()).isEqualTo("filesystem");
+        String[] blobs = pixmill.path("volumes").get(0).asText().split(":");
+        assertThat(compose.at("/volumes").has(blobs[0])).isTrue();
+        assertThat(env.path("PIXMILL_STORAGE_FILESYSTEM_DIRECTORY").asText()).startsWith(blobs[1] + "/");
     }
 
     @Test

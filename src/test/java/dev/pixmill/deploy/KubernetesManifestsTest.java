@@ -322,6 +322,34 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void everyPodSharesOneObjectStoreAndTheDevOverlayBringsItsOwn() {
+        for (String dir : List.of(BASE, EXAMPLE, DEV)) {
+            // pods have no shared disk (and a read-only root): the bytes must be in a bucket
+            JsonNode config = one(render(dir), "ConfigMap", "pixmill-config").path("data");
+            assertThat(config.path("PIXMILL_STORAGE_BACKEND").asText()).as(dir).isEqualTo("s3");
+            assertThat(config.path("PIXMILL_STORAGE_S3_BUCKET").asText()).as(dir).isNotBlank();
+        }
+        List<ObjectNode> objects = render(DEV);
+        JsonNode config = one(objects, "ConfigMap", "pixmill-config").path("data");
+        ObjectNode service = one(objects, "Service", "pixmill-minio");
+        ObjectNode sts = one(objects, "StatefulSet", "pixmill-minio");
+        assertThat(config.path("PIXMILL_STORAGE_S3_ENDPOINT").asText())
+                .isEqualTo("http://pixmill-minio:" + service.at("/spec/ports/0/port").asInt());
+        assertThat(config.path("PIXMILL_STORAGE_S3_PATH_STYLE").asText()).isEqualTo("true");
+        assertThat(config.path("PIXMILL_STORAGE_S3_CREATE_BUCKET").asText()).isEqualTo("true");
+        assertThat(Yaml.MAPPER.convertValue(sts.at("/spec/template/metadata/labels"), Map.class))
+                .containsAllEntriesOf(Yaml.MAPPER.convertValue(service.at("/spec/selector"), Map.class));
+        assertThat(service.at("/spec/ports/0/targetPort").asText())
+                .isEqualTo(sts.at("/spec/template/spec/containers/0/ports/0/name").asText());
+        // Pixmill signs with the credentials the store was started with
+        JsonNode server = one(objects, "Secret", "pixmill-minio").path("stringData");
+        JsonNode app = one(objects, "Secret", "pixmill-secrets").path("stringData");
+        assertThat(app.path("PIXMILL_STORAGE_S3_ACCESS_KEY_ID").asText()).isEqualTo(server.path("MINIO_ROOT_USER").asText());
+        assertThat(app.path("PIXMILL_STORAGE_S3_SECRET_ACCESS_KEY").asText())
+                .isEqualTo(server.path("MINIO_ROOT_PASSWORD").asText());
+    }
+
+    @Test
     void theRendererRefusesWhatItDoesNotRender(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  K: v\n");
         Files.writeString(dir.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"

@@ -56,8 +56,31 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         }
     }
 
+    @Test
+    void aMissingBucketIsCreatedWhenAskedAndThenHoldsObjects() {
+        String bucket = "made-at-start-" + System.nanoTime();
+        try (S3ObjectStore fresh = new S3ObjectStore(settings(server.endpoint(), bucket, "", true))) {
+            fresh.ready().await().indefinitely();
+            fresh.ready().await().indefinitely(); // there now: nothing to do
+            fresh.put("blobs/one", ObjectStore.Body.of(new byte[] { 1, 2, 3 })).await().indefinitely();
+            assertThat(fresh.size("blobs/one").await().indefinitely()).isEqualTo(3L);
+        }
+        try (var client = server.client()) {
+            assertThat(client.listBuckets().join().buckets()).anySatisfy(b -> assertThat(b.name()).isEqualTo(bucket));
+        }
+    }
+
     static StorageConfig.S3 settings(URI endpoint, String bucket, String prefix) {
+        return settings(endpoint, bucket, prefix, false);
+    }
+
+    static StorageConfig.S3 settings(URI endpoint, String bucket, String prefix, boolean createBucket) {
         return new StorageConfig.S3() {
+            @Override
+            public boolean createBucket() {
+                return createBucket;
+            }
+
             @Override
             public Optional<String> bucket() {
                 return Optional.of(bucket);
