@@ -274,6 +274,25 @@ class ResultCacheTest {
     }
 
     @Test
+    void anEntryEvictedAfterItsLookupCannotBeHeld() {
+        byte[] png = TestImages.png(180, 120);
+        convert(alice, png, "70", "90");
+        String key = one("select key from result_cache").getString(0);
+        ResultCache.Entry entry = cache.lookup(key, "test").await().atMost(WAIT);
+        assertThat(entry).isNotNull();
+        assertThat(entry.width()).isEqualTo(90);
+        assertThat(entry.format()).isEqualTo(ImageFormat.JPEG);
+
+        // held while it exists; once evicted, the conversion that looked it up is told so (and is given back)
+        pool.withTransaction(tx -> cache.hold(tx, entry)).await().atMost(WAIT);
+        assertThat(cache.evict(0).await().atMost(WAIT)).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> pool.withTransaction(tx -> cache.hold(tx, entry)).await().atMost(WAIT))
+                .isInstanceOf(ResultCache.EntryGoneException.class);
+        assertThat(cache.lookup(key, "test").await().atMost(WAIT)).isNull();
+    }
+
+    @Test
     void aSyncCompressionTaskOfTheSameImageIsServedFromTheCache() throws IOException {
         byte[] jpeg = TestImages.jpeg(400, 300);
         double hits = count("pixmill.cache.hits", "imgcompress");
