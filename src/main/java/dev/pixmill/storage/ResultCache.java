@@ -98,6 +98,11 @@ public class ResultCache {
                             .chain(size -> size != null && size == entry.size() ? Uni.createFrom().item(entry)
                                     : drop(entry, size));
                 })
+                // the cache only saves work: whatever goes wrong in it, the work runs
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("result cache lookup of %s failed, running the work: %s", key, e.getMessage());
+                    return null;
+                })
                 .invoke(entry -> count(entry != null, kind));
     }
 
