@@ -32,13 +32,17 @@ public class ConversionMetrics {
     }
 
     public void completed(String input, long inputBytes, EngineResult result, long nanos) {
-        String output = result.format().extension();
+        completed(input, inputBytes, result.format().extension(), result.bytes().length, nanos);
+    }
+
+    /** A completed conversion, its result made by the engine or taken from the result cache. */
+    public void completed(String input, long inputBytes, String output, long outputBytes, long nanos) {
         Counter.builder("pixmill.conversions").tag("input", input).tag("output", output).tag("outcome", "completed")
                 .tag("error", "none").register(registry).increment();
         Timer.builder("pixmill.conversion.duration").tag("input", input).tag("output", output)
                 .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
         registry.counter("pixmill.bytes.in").increment(inputBytes);
-        registry.counter("pixmill.bytes.out").increment(result.bytes().length);
+        registry.counter("pixmill.bytes.out").increment(outputBytes);
     }
 
     /** Every series of a meter must have the same tag keys (Prometheus), so failures carry them all. */

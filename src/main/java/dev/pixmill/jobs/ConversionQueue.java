@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixmill.accounts.CreditLedger;
 import dev.pixmill.engine.EngineResult;
+import dev.pixmill.engine.ImageFormat;
 import dev.pixmill.engine.ImageInfo;
 import dev.pixmill.security.Tokens;
 import dev.pixmill.storage.BlobStore;
+import dev.pixmill.storage.ResultCache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The shared work queue, in PostgreSQL. Everything that replicas could race on is one SQL
@@ -75,6 +78,9 @@ public class ConversionQueue {
 
     @Inject
     BlobStore blobs;
+
+    @Inject
+    ResultCache cache;
 
     @Inject
     ObjectMapper json;
@@ -284,27 +290,49 @@ public class ConversionQueue {
      * got its download token when it was queued (a generated image's public id) keeps it.
      */
     public Uni<Boolean> complete(Claimed job, EngineResult result, String downloadToken) {
+        return complete(job, result, downloadToken, (String) null);
+    }
+
+    /** As above, entering the result in the result cache under {@code cacheKey} (when not null) in the same transaction. */
+    public Uni<Boolean> complete(Claimed job, EngineResult result, String downloadToken, String cacheKey) {
+        long crc = crc32(result.bytes());
         // the result goes to the store first; a claim that no longer holds leaves it unrecorded, so it is discarded
         return blobs.writeThen(job.id(), BlobStore.Role.OUTPUT, result.format().mimeType(), result.bytes(),
-                output -> complete(job, result, downloadToken, output)
+                output -> pool.withTransaction(tx -> completed(tx, job, output, result.width(), result.height(),
+                                result.format(), crc, downloadToken,
+                                () -> cacheKey == null ? Uni.createFrom().voidItem()
+                                        : cache.record(tx, cacheKey, output, result, crc)))
                         .call(kept -> kept ? Uni.createFrom().voidItem() : blobs.discard(output)));
     }
 
-    private Uni<Boolean> complete(Claimed job, EngineResult result, String downloadToken, BlobStore.Stored output) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+    /**
+     * Completes the row from a result cache entry: its own output row names the entry's object
+     * (nothing is copied), with its own download token. The entry is held in the transaction, so
+     * it cannot be evicted before the row names its object; gone already, this fails with
+     * {@link ResultCache.EntryGoneException}.
+     */
+    public Uni<Boolean> completeFromCache(Claimed job, ResultCache.Entry entry, String downloadToken) {
+        return pool.withTransaction(tx -> cache.hold(tx, entry)
+                .chain(() -> completed(tx, job, entry.stored(), entry.width(), entry.height(), entry.format(),
+                        entry.crc32(), downloadToken, () -> Uni.createFrom().voidItem())));
+    }
+
+    private Uni<Boolean> completed(SqlClient tx, Claimed job, BlobStore.Stored output, int width, int height,
+            ImageFormat format, long crc, String downloadToken, Supplier<Uni<Void>> alongside) {
+        return tx.preparedQuery("""
                         update conversions set status = 'completed', progress = 100, output_size = $3,
                             output_width = $4, output_height = $5, output_format = $6, download_token = coalesce(download_token, $7),
                             completed_at = now(), expires_at = now() + make_interval(secs => $8),
                             lease_owner = null, lease_until = null, output_crc32 = $9
                         where id = $1 and lease_owner = $2 and status = 'processing'""")
-                .execute(Tuple.from(new Object[] { job.id(), job.lease(), (long) result.bytes().length, result.width(),
-                        result.height(), result.format().extension(), downloadToken,
-                        (double) config.retention().toSeconds(), crc32(result.bytes()) }))
+                .execute(Tuple.from(new Object[] { job.id(), job.lease(), output.size(), width, height,
+                        format.extension(), downloadToken, (double) config.retention().toSeconds(), crc }))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
                         : blobs.record(tx, job.id(), BlobStore.Role.OUTPUT, output)
                                 .chain(() -> blobs.delete(tx, job.id(), BlobStore.Role.INPUT))
+                                .chain(() -> alongside.get())
                                 .chain(() -> notify(tx, STATUS_CHANNEL, job.id()))
-                                .replaceWith(true)));
+                                .replaceWith(true));
     }
 
     public Uni<Boolean> fail(Claimed job, String code, String message) {

@@ -3,6 +3,7 @@ package dev.pixmill.jobs;
 import dev.pixmill.engine.EngineExecutor;
 import dev.pixmill.error.ServiceBusyException;
 import dev.pixmill.security.Tokens;
+import dev.pixmill.storage.ResultCache;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -314,7 +315,9 @@ public class ConversionWorker {
                     }
                     recording.add(job.id());
                     return record(job, used, c -> switch (outcome) {
-                        case WorkOutcome.Completed done -> queue.complete(c, done.result(), Tokens.downloadToken());
+                        case WorkOutcome.Completed done -> queue.complete(c, done.result(), Tokens.downloadToken(),
+                                done.cacheKey());
+                        case WorkOutcome.Cached hit -> queue.completeFromCache(c, hit.entry(), Tokens.downloadToken());
                         case WorkOutcome.Failed failed -> queue.fail(c, failed.code(), failed.message());
                     }).invoke(stored -> {
                         if (!stored) {
@@ -330,6 +333,8 @@ public class ConversionWorker {
                 // given back at shutdown: how the abandoned run ended does not matter
                 .onFailure(e -> givenBack.contains(job.id())).recoverWithNull()
                 .onFailure(ServiceBusyException.class).recoverWithUni(busy -> queue.release(current(job)))
+                // evicted between lookup and use: given back, the next claim runs the work
+                .onFailure(ResultCache.EntryGoneException.class).recoverWithUni(gone -> queue.release(current(job)))
                 .onFailure().invoke(e -> LOG.errorf(e, "%s %s could not be recorded; its lease will expire "
                         + "and it will be retried", job.kind(), job.id()))
                 .onTermination().invoke(() -> {

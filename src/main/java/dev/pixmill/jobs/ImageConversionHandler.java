@@ -2,14 +2,20 @@ package dev.pixmill.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixmill.engine.ConversionSpec;
 import dev.pixmill.engine.EngineConfig;
 import dev.pixmill.engine.EngineExecutor;
 import dev.pixmill.engine.ImageEngine;
+import dev.pixmill.engine.OperationKey;
 import dev.pixmill.error.NotFoundException;
 import dev.pixmill.error.PixmillException;
 import dev.pixmill.error.ServiceBusyException;
 import dev.pixmill.storage.BlobStore;
+import dev.pixmill.storage.ResultCache;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -18,7 +24,8 @@ import java.util.Set;
 
 /**
  * The image conversion: the row's input blob through {@link ImageEngine#convert} with its stored
- * {@link ConversionParams}, on the engine's slots. Every dialect that queues an input image
+ * {@link ConversionParams}, on the engine's slots, unless the result cache has the result of the
+ * same work ({@link OperationKey}). Every dialect that queues an input image
  * (conversions, compressions, resizes, batch items, compression tasks) queues one of these kinds.
  */
 @ApplicationScoped
@@ -43,6 +50,9 @@ public class ImageConversionHandler implements WorkHandler {
 
     @Inject
     ConversionMetrics metrics;
+
+    @Inject
+    ResultCache cache;
 
     @Inject
     ObjectMapper json;
@@ -72,11 +82,26 @@ public class ImageConversionHandler implements WorkHandler {
                         return Uni.createFrom().item(WorkOutcome.failed("input_missing",
                                 "the input of this conversion is gone from storage"));
                     }
-                    // only the engine's verdict fails a job; a storage error leaves it to lease recovery
-                    return executor.submitClaimed(() -> engine.convert(input.data(), spec))
-                            .map(result -> (WorkOutcome) new WorkOutcome.Completed(result, input.data().length))
-                            .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithItem(e -> failure(job, e));
+                    if (!cache.enabled()) {
+                        return convert(job, input.data(), spec, null);
+                    }
+                    // hashing megabytes is work: off the event loop, then back on the caller's context
+                    Context context = Vertx.currentContext();
+                    return Uni.createFrom().item(() -> OperationKey.of(input.data(), spec, engine.vipsVersion()))
+                            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                            .emitOn(context == null ? Runnable::run : task -> context.runOnContext(v -> task.run()))
+                            .chain(key -> cache.lookup(key, job.kind())
+                                    .chain(hit -> hit != null
+                                            ? Uni.createFrom().item((WorkOutcome) new WorkOutcome.Cached(hit, input.data().length))
+                                            : convert(job, input.data(), spec, key)));
                 });
+    }
+
+    private Uni<WorkOutcome> convert(ConversionQueue.Claimed job, byte[] input, ConversionSpec spec, String cacheKey) {
+        // only the engine's verdict fails a job; a storage error leaves it to lease recovery
+        return executor.submitClaimed(() -> engine.convert(input, spec))
+                .map(result -> (WorkOutcome) new WorkOutcome.Completed(result, input.length, cacheKey))
+                .onFailure(e -> !(e instanceof ServiceBusyException)).recoverWithItem(e -> failure(job, e));
     }
 
     private static boolean bytesMissing(Throwable e) {
@@ -88,7 +113,14 @@ public class ImageConversionHandler implements WorkHandler {
         switch (outcome) {
             case WorkOutcome.Completed done -> {
                 if (stored) {
-                    metrics.completed(job.inputFormat(), done.inputBytes(), done.result(), nanos);
+                    metrics.completed(job.inputFormat(), done.inputBytes(), done.result().format().extension(),
+                            done.result().bytes().length, nanos);
+                }
+            }
+            case WorkOutcome.Cached hit -> {
+                if (stored) {
+                    metrics.completed(job.inputFormat(), hit.inputBytes(), hit.entry().format().extension(),
+                            hit.entry().size(), nanos);
                 }
             }
             case WorkOutcome.Failed failed -> metrics.failed(job.inputFormat(), outputOf(job), failed.code());

@@ -51,7 +51,7 @@ public class BlobStore {
     public record Stored(String key, String contentType, long size) {
     }
 
-    /** Every object of a blob row is under this prefix (others, e.g. a result cache, have their own). */
+    /** Every object of a blob row is under this prefix; a result cache entry names objects of blob rows too. */
     public static final String KEY_PREFIX = "blobs/";
 
     /** The answer's code when a row's bytes are gone from the store. */

@@ -71,11 +71,12 @@ public class BlobSweeper {
     /**
      * One batch, in one transaction: the entries are locked (another replica skips them), their
      * objects deleted, then the entries of those that went. A failed deletion leaves its entry
-     * for the next sweep. A key that a row names again is only dropped from the queue.
+     * for the next sweep. A key that a row names again (or a result cache entry names) is only dropped from the queue.
      */
     private Uni<Integer> drainBatch() {
         return pool.withTransaction(tx -> tx.preparedQuery("""
-                        select g.store_key, exists (select 1 from blobs b where b.store_key = g.store_key) as named
+                        select g.store_key, exists (select 1 from blobs b where b.store_key = g.store_key)
+                            or exists (select 1 from result_cache c where c.store_key = g.store_key) as named
                         from blob_garbage g order by g.queued_at limit $1 for update of g skip locked""")
                 .execute(Tuple.of(BATCH))
                 .chain(rows -> {
@@ -126,7 +127,7 @@ public class BlobSweeper {
 
     /**
      * Deletes the objects under {@link BlobStore#KEY_PREFIX} last written before {@code before}
-     * that no row names (nor a queued deletion, which the drain handles). {@code before} must lie
+     * that no row names (nor a result cache entry, nor a queued deletion, which the drain handles). {@code before} must lie
      * well behind any transaction still open, or its object would be taken from under it.
      */
     public Uni<Integer> collectOrphans(Instant before) {
@@ -146,6 +147,7 @@ public class BlobSweeper {
         String[] keys = listed.stream().map(ObjectStore.Listed::key).toArray(String[]::new);
         return pool.preparedQuery("""
                         select store_key from blobs where store_key = any($1)
+                        union all select store_key from result_cache where store_key = any($1)
                         union all select store_key from blob_garbage where store_key = any($1)""")
                 .execute(Tuple.of(keys))
                 .chain(rows -> {
