@@ -8,13 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/setup.sh
 . bench/lib.sh
-find_jdk25
-ensure_libvips
-ensure_postgres_running
-ensure_database "${BENCH_DB:-pixmill_bench}"
+bench_prepare
 FILES=${1:-50}
 PORT=${BENCH_PORT:-8092}
-JAVA="$JAVA_HOME/bin/java"
 
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 work=$(mktemp -d)

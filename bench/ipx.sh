@@ -14,16 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/setup.sh
 . bench/lib.sh
-find_jdk25
-ensure_libvips
-ensure_postgres_running
-export BENCH_DB=${BENCH_DB:-pixmill_bench}
-ensure_database "$BENCH_DB"
+bench_prepare
 if [ "${1:-}" = --quick ]; then SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}; WARMUP=${WARMUP:-2};
 else SECONDS_PER_RUN=${SECONDS_PER_RUN:-30}; WARMUP=${WARMUP:-5}; fi
 PORT=${BENCH_PORT:-8091}
 IPX_PORT=${IPX_PORT:-8092}
-JAVA="$JAVA_HOME/bin/java"
 work=bench/.work   # gitignored: ipx's node_modules, the photos, the AOT cache, the results
 mkdir -p "$work"
 results="$work/ipx-results-$(date -u +%Y%m%dT%H%M%SZ).md"

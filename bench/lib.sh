@@ -1,4 +1,16 @@
 # Shared by the benchmark scripts: synthetic photos and a service started the way bin/run starts it.
+# Source it after bin/setup.sh.
+
+# bench_prepare: what every benchmark needs first, through bin/setup.sh: a JDK 25 (sets $JAVA),
+# libvips, PostgreSQL running and the database $BENCH_DB (exported; default pixmill_bench).
+bench_prepare() {
+  find_jdk25
+  ensure_libvips
+  ensure_postgres_running
+  export BENCH_DB=${BENCH_DB:-pixmill_bench}
+  ensure_database "$BENCH_DB"
+  JAVA="$JAVA_HOME/bin/java"
+}
 
 # synthetic_photo OUT.jpg WIDTH HEIGHT SEED QUALITY [CELL SIZE] [NOISE SIGMA] [NOISE MEAN]
 # A "photo": smooth Perlin texture per channel plus sensor-like noise, as a JPEG.

@@ -8,15 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/setup.sh
 . bench/lib.sh
-find_jdk25
-ensure_libvips
-ensure_postgres_running
-ensure_database pixmill_bench
+bench_prepare
 N=${1:-5000}
 UPLOADS=${2:-1000}
 PORT=${BENCH_PORT:-8093}
-JAVA="$JAVA_HOME/bin/java"
-PG=postgresql://127.0.0.1:5432/pixmill_bench
+PG=postgresql://127.0.0.1:5432/$BENCH_DB
 
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 work=$(mktemp -d)

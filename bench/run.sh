@@ -12,14 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/setup.sh
 . bench/lib.sh
-find_jdk25
-ensure_libvips
-ensure_postgres_running
-ensure_database "${BENCH_DB:-pixmill_bench}"
+bench_prepare
 command -v vipsthumbnail >/dev/null || as_root apt-get install -y -qq libvips-tools >/dev/null
 SECONDS_PER_RUN=${1:-30}
 PORT=${BENCH_PORT:-8091}
-JAVA="$JAVA_HOME/bin/java"
 
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 work=$(mktemp -d)
