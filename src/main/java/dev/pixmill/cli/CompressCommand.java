@@ -1,13 +1,11 @@
 package dev.pixmill.cli;
 
+import dev.pixmill.convert.ConvertConfig;
 import dev.pixmill.convert.ConvertOptions;
-import dev.pixmill.engine.ImageFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** {@code pixmill compress}: {@code POST /api/v1/compress} on files; the format is kept unless -f. */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
@@ -15,7 +13,7 @@ import java.util.Optional;
                 "Smart quality "
                 + "medium by default, or a quality never larger than the original, or a target size. "
                 + "Example: pixmill compress shop/ -r -o small/ --target-kb 200" })
-class CompressCommand extends FileCommand {
+class CompressCommand extends ConvertFieldsCommand {
 
     @Option(names = { "-f", "--format" }, paramLabel = "FORMAT", description = "Output format (default: the "
             + "input's; SVG and PDF give png).")
@@ -36,22 +34,22 @@ class CompressCommand extends FileCommand {
     @Option(names = "--keep-metadata", description = "Keep EXIF/ICC where the format holds them (default: stripped).")
     boolean keepMetadata;
 
-    private ConvertOptions options;
-
     CompressCommand(FileCommands.Streams streams) {
         super(streams);
     }
 
     @Override
-    FileRun.Planner planner(FileSettings settings) {
-        Map<String, String> fields = new HashMap<>();
+    void fields(Map<String, String> fields) {
         put(fields, "output_format", format);
         put(fields, "quality", quality);
         put(fields, "smart_quality", smartQuality);
         put(fields, "target_kb", targetKb);
         put(fields, "keep_metadata", keepMetadata);
-        options = ConvertOptions.parseCompress(fields, settings.convert());
-        return (input, info) -> options.plan(info, settings.limits()).toSpec(settings.timeout());
+    }
+
+    @Override
+    ConvertOptions parse(Map<String, String> fields, ConvertConfig config) {
+        return ConvertOptions.parseCompress(fields, config);
     }
 
     @Override
@@ -59,10 +57,5 @@ class CompressCommand extends FileCommand {
         if (format == null) {
             format = name;
         }
-    }
-
-    @Override
-    Optional<ImageFormat> fixedOutput() {
-        return Optional.ofNullable(options.output());
     }
 }

@@ -1,20 +1,18 @@
 package dev.pixmill.cli;
 
+import dev.pixmill.convert.ConvertConfig;
 import dev.pixmill.convert.ConvertOptions;
-import dev.pixmill.engine.ImageFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** {@code pixmill convert}: {@code POST /api/v1/convert} on files (same fields, defaults and refusals). */
 @Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
         description = { "Convert images to another format (POST /api/v1/convert).",
                 "Optionally fits them inside a box; the same fields, defaults and refusals as the API.",
                 "Example: pixmill convert photos/ -r -o out/ -f webp --width 800" })
-class ConvertCommand extends FileCommand {
+class ConvertCommand extends ConvertFieldsCommand {
 
     @Option(names = { "-f", "--format" }, paramLabel = "FORMAT", description = "Output format: jpg (jpeg), png, "
             + "webp, avif, gif, ico, bmp, tiff (tif), pdf, heic, svg. Default jpg (pixmill.convert.default-format), "
@@ -48,15 +46,12 @@ class ConvertCommand extends FileCommand {
     @Option(names = "--keep-metadata", description = "Keep EXIF/ICC where the format holds them (default: stripped).")
     boolean keepMetadata;
 
-    private ConvertOptions options;
-
     ConvertCommand(FileCommands.Streams streams) {
         super(streams);
     }
 
     @Override
-    FileRun.Planner planner(FileSettings settings) {
-        Map<String, String> fields = new HashMap<>();
+    void fields(Map<String, String> fields) {
         put(fields, "output_format", format);
         put(fields, "quality", quality);
         put(fields, "width", width);
@@ -65,8 +60,11 @@ class ConvertCommand extends FileCommand {
         put(fields, "smart_quality", smartQuality);
         put(fields, "target_kb", targetKb);
         put(fields, "keep_metadata", keepMetadata);
-        options = ConvertOptions.parse(fields, settings.convert());
-        return (input, info) -> options.plan(info, settings.limits()).toSpec(settings.timeout());
+    }
+
+    @Override
+    ConvertOptions parse(Map<String, String> fields, ConvertConfig config) {
+        return ConvertOptions.parse(fields, config);
     }
 
     @Override
@@ -74,10 +72,5 @@ class ConvertCommand extends FileCommand {
         if (format == null) {
             format = name;
         }
-    }
-
-    @Override
-    Optional<ImageFormat> fixedOutput() {
-        return Optional.ofNullable(options.output());
     }
 }

@@ -1,13 +1,11 @@
 package dev.pixmill.cli;
 
+import dev.pixmill.convert.ConvertConfig;
 import dev.pixmill.convert.ConvertOptions;
-import dev.pixmill.engine.ImageFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** {@code pixmill resize}: {@code POST /api/v1/resize} on files; the format is kept unless -f. */
 @Command(name = "resize", mixinStandardHelpOptions = true, sortOptions = false,
@@ -15,7 +13,7 @@ import java.util.Optional;
                 "Exactly one of "
                 + "--percent, a box (--width/--height) or --preset. Example: pixmill resize shop/ -o thumbs/ "
                 + "--width 300 --height 300 --fit cover" })
-class ResizeCommand extends FileCommand {
+class ResizeCommand extends ConvertFieldsCommand {
 
     @Option(names = "--percent", paramLabel = "1-1000", description = "This percent of each side (rounded); above "
             + "100 enlarges. Not with a box, a preset or --fit.")
@@ -50,15 +48,12 @@ class ResizeCommand extends FileCommand {
     @Option(names = "--keep-metadata", description = "Keep EXIF/ICC where the format holds them (default: stripped).")
     boolean keepMetadata;
 
-    private ConvertOptions options;
-
     ResizeCommand(FileCommands.Streams streams) {
         super(streams);
     }
 
     @Override
-    FileRun.Planner planner(FileSettings settings) {
-        Map<String, String> fields = new HashMap<>();
+    void fields(Map<String, String> fields) {
         put(fields, "percent", percent);
         put(fields, "width", width);
         put(fields, "height", height);
@@ -68,8 +63,11 @@ class ResizeCommand extends FileCommand {
         put(fields, "output_format", format);
         put(fields, "quality", quality);
         put(fields, "keep_metadata", keepMetadata);
-        options = ConvertOptions.parseResize(fields, settings.convert());
-        return (input, info) -> options.plan(info, settings.limits()).toSpec(settings.timeout());
+    }
+
+    @Override
+    ConvertOptions parse(Map<String, String> fields, ConvertConfig config) {
+        return ConvertOptions.parseResize(fields, config);
     }
 
     @Override
@@ -77,10 +75,5 @@ class ResizeCommand extends FileCommand {
         if (format == null) {
             format = name;
         }
-    }
-
-    @Override
-    Optional<ImageFormat> fixedOutput() {
-        return Optional.ofNullable(options.output());
     }
 }
