@@ -28,7 +28,7 @@ import java.util.logging.Logger;
                 "", "Exit codes: 0 every file done, 1 some file failed (each reported; the others are written), "
                         + "2 usage error." })
 // picocli reads its annotations by reflection (a native image needs them registered; --help's mixin too)
-@RegisterForReflection(targets = { FileCommands.class, FileCommand.class, ConvertCommand.class,
+@RegisterForReflection(targets = { FileCommands.class, FileCommand.class, ConvertFieldsCommand.class, ConvertCommand.class,
         CompressCommand.class, ResizeCommand.class, OptimizeCommand.class, FileCommands.Serve.class,
         CommandLine.HelpCommand.class }, classNames = "picocli.CommandLine$AutoHelpMixin")
 public final class FileCommands implements Runnable {
